@@ -1,0 +1,268 @@
+"""The SQLite archive: the one source of truth. Every write that belongs together is one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from archive import schema
+from archive.clock import Clock, iso_utc, utc_now
+from archive.errors import ArchiveError
+from archive.warc import WarcLocation
+
+StoreOutcome = Literal["new", "updated", "unchanged"]
+
+
+@dataclass
+class ArticleRecord:
+    """A clean article as the crawler hands it to the archive."""
+
+    url: str
+    article_key: str
+    title: str
+    body: str
+    summary: str = ""
+    author: str = ""
+    category: str = ""
+    published_at: str | None = None
+    images: list[Mapping[str, Any]] = field(default_factory=list)
+    attachments: list[Mapping[str, Any]] = field(default_factory=list)
+
+    def content_hash(self) -> str:
+        parts = [self.title, self.summary, self.body, self.author, self.published_at or ""]
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def open_database(path: Path) -> Database:
+    """Open (creating if needed) the archive database in WAL mode with every migration applied."""
+    try:
+        db = Database(path)
+        db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 10000")
+        schema.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"cannot open archive database {path}: {exc}") from None
+    return db
+
+
+class ArchiveDB:
+    def __init__(self, path: Path, clock: Clock = utc_now) -> None:
+        self.path = path
+        self.clock = clock
+        self.db = open_database(path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # sites and crawls -------------------------------------------------------------------------
+    def ensure_site(self, host: str, root_url: str, name: str | None = None) -> int:
+        with self.db.atomic():
+            row = self._one("SELECT id FROM sites WHERE host = ?", [host])
+            if row:
+                return int(row[0])
+            return int(
+                self.db["sites"]
+                .insert(
+                    {
+                        "host": host,
+                        "name": name or host,
+                        "root_url": root_url,
+                        "first_seen": iso_utc(self.clock()),
+                    }
+                )
+                .last_pk
+            )
+
+    def start_crawl(self, site_id: int, user_agent: str, settings: Mapping[str, Any]) -> int:
+        with self.db.atomic():
+            return int(
+                self.db["crawls"]
+                .insert(
+                    {
+                        "site_id": site_id,
+                        "started_at": iso_utc(self.clock()),
+                        "status": "running",
+                        "user_agent": user_agent,
+                        "settings": json.dumps(dict(settings), sort_keys=True),
+                    }
+                )
+                .last_pk
+            )
+
+    def finish_crawl(self, crawl_id: int, status: str, error: str | None = None) -> dict[str, int]:
+        """Close a crawl, counting its figures from what was really stored."""
+        with self.db.atomic():
+            pages = self._count(
+                "SELECT count(*) FROM captures WHERE crawl_id = ? AND status IS NOT NULL", [crawl_id]
+            )
+            errors = self._count(
+                "SELECT count(*) FROM captures WHERE crawl_id = ? AND (status IS NULL OR status >= 400)",
+                [crawl_id],
+            )
+            new = self._count(
+                "SELECT count(*) FROM articles a JOIN captures c ON c.id = a.capture_id "
+                "WHERE a.first_seen >= (SELECT started_at FROM crawls WHERE id = ?) "
+                "AND c.crawl_id = ?",
+                [crawl_id, crawl_id],
+            )
+            figures = {"pages": pages, "errors": errors, "articles_new": new}
+            self.db["crawls"].update(
+                crawl_id,
+                {"finished_at": iso_utc(self.clock()), "status": status, "error": error, **figures},
+            )
+        return figures
+
+    def bump_crawl(self, crawl_id: int, column: str, by: int = 1) -> None:
+        assert column in {"articles_updated"}
+        self.db.execute(f"UPDATE crawls SET {column} = {column} + ? WHERE id = ?", [by, crawl_id])
+
+    # captures ---------------------------------------------------------------------------------
+    def add_capture(
+        self,
+        crawl_id: int,
+        url: str,
+        *,
+        method: str = "GET",
+        status: int | None,
+        content_type: str | None,
+        content_length: int | None,
+        fetched_at: str,
+        location: WarcLocation | None,
+        error: str | None = None,
+    ) -> int:
+        row: dict[str, Any] = {
+            "crawl_id": crawl_id,
+            "url": url,
+            "method": method,
+            "status": status,
+            "content_type": content_type,
+            "content_length": content_length,
+            "fetched_at": fetched_at,
+            "error": error,
+        }
+        if location is not None:
+            row.update(
+                warc_file=location.warc_file,
+                warc_offset=location.offset,
+                warc_length=location.length,
+                payload_digest=location.payload_digest,
+                response_record_id=location.response_record_id,
+                request_record_id=location.request_record_id,
+            )
+        with self.db.atomic():
+            return int(self.db["captures"].insert(row).last_pk)
+
+    # articles ---------------------------------------------------------------------------------
+    def store_article(self, site_id: int, capture_id: int | None, art: ArticleRecord) -> StoreOutcome:
+        now = iso_utc(self.clock())
+        digest = art.content_hash()
+        fields = {
+            "category": art.category,
+            "title": art.title,
+            "summary": art.summary,
+            "body": art.body,
+            "author": art.author,
+            "published_at": art.published_at,
+            "content_hash": digest,
+        }
+        with self.db.atomic():
+            row = self._one(
+                "SELECT id, content_hash FROM articles WHERE url = ? OR (site_id = ? AND article_key = ?)",
+                [art.url, site_id, art.article_key],
+            )
+            if row is None:
+                article_id = int(
+                    self.db["articles"]
+                    .insert(
+                        {
+                            "url": art.url,
+                            "article_key": art.article_key,
+                            "site_id": site_id,
+                            **fields,
+                            "first_seen": now,
+                            "last_seen": now,
+                            "capture_id": capture_id,
+                        }
+                    )
+                    .last_pk
+                )
+                self._write_children(article_id, art)
+                return "new"
+            article_id, old_hash = int(row[0]), row[1]
+            if old_hash == digest:
+                self.db["articles"].update(article_id, {"last_seen": now, "capture_id": capture_id})
+                return "unchanged"
+            self.db["articles"].update(
+                article_id, {**fields, "last_seen": now, "capture_id": capture_id}
+            )
+            self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
+            self.db.execute("DELETE FROM attachments WHERE article_id = ?", [article_id])
+            self._write_children(article_id, art)
+            return "updated"
+
+    def _write_children(self, article_id: int, art: ArticleRecord) -> None:
+        self.db["images"].insert_all(
+            {
+                "article_id": article_id,
+                "src": img["src"],
+                "alt": img.get("alt", ""),
+                "caption": img.get("caption", ""),
+                "position": pos,
+            }
+            for pos, img in enumerate(art.images)
+        )
+        for att in _unique_by_url(art.attachments):
+            known = self._one(
+                "SELECT content_type, size, sha256, capture_id FROM attachments "
+                "WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+                [att["url"]],
+            )
+            row = {
+                "article_id": article_id,
+                "url": att["url"],
+                "filename": att.get("filename", ""),
+                "link_text": att.get("link_text", ""),
+            }
+            if known:
+                row.update(
+                    content_type=known[0], size=known[1], sha256=known[2], capture_id=known[3]
+                )
+            self.db["attachments"].insert(row)
+
+    def record_attachment_file(
+        self, url: str, *, content_type: str | None, size: int, sha256: str, capture_id: int | None
+    ) -> int:
+        """Fill in what the downloaded file turned out to be, on every article that links it."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE attachments SET content_type = ?, size = ?, sha256 = ?, capture_id = ? "
+                "WHERE url = ?",
+                [content_type, size, sha256, capture_id, url],
+            )
+            return cursor.rowcount
+
+    # helpers ----------------------------------------------------------------------------------
+    def _one(self, sql: str, params: Iterable[Any]) -> tuple[Any, ...] | None:
+        return self.db.execute(sql, list(params)).fetchone()
+
+    def _count(self, sql: str, params: Iterable[Any]) -> int:
+        row = self._one(sql, params)
+        return int(row[0]) if row else 0
+
+
+def _unique_by_url(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item["url"] not in seen:
+            seen.add(item["url"])
+            out.append(item)
+    return out

@@ -1,0 +1,129 @@
+"""The archive's SQLite schema, as recorded migrations: append new ones, never edit applied ones.
+
+docs/schema.md explains every column; tests/test_schema.py fails when the two disagree.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("govarchive")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db["sites"].create(
+        {
+            "id": int,
+            "host": str,
+            "name": str,
+            "root_url": str,
+            "first_seen": str,
+        },
+        pk="id",
+        not_null={"host", "root_url"},
+    )
+    db["sites"].create_index(["host"], unique=True)
+
+    db["crawls"].create(
+        {
+            "id": int,
+            "site_id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "pages": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "errors": int,
+            "error": str,
+            "user_agent": str,
+            "settings": str,
+        },
+        pk="id",
+        foreign_keys=[("site_id", "sites", "id")],
+        not_null={"site_id", "started_at", "status"},
+        defaults={"pages": 0, "articles_new": 0, "articles_updated": 0, "errors": 0},
+    )
+
+    db["captures"].create(
+        {
+            "id": int,
+            "crawl_id": int,
+            "url": str,
+            "method": str,
+            "status": int,
+            "content_type": str,
+            "content_length": int,
+            "fetched_at": str,
+            "warc_file": str,
+            "warc_offset": int,
+            "warc_length": int,
+            "payload_digest": str,
+            "request_record_id": str,
+            "response_record_id": str,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+        not_null={"crawl_id", "url", "fetched_at"},
+    )
+    db["captures"].create_index(["url"])
+    db["captures"].create_index(["crawl_id"])
+
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,
+            "article_key": str,
+            "site_id": int,
+            "category": str,
+            "title": str,
+            "summary": str,
+            "body": str,
+            "author": str,
+            "published_at": str,
+            "content_hash": str,
+            "first_seen": str,
+            "last_seen": str,
+            "capture_id": int,
+        },
+        pk="id",
+        foreign_keys=[("site_id", "sites", "id"), ("capture_id", "captures", "id")],
+        not_null={"url", "site_id", "title", "body", "content_hash"},
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["site_id", "article_key"], unique=True)
+    db["articles"].create_index(["published_at"])
+
+    db["images"].create(
+        {"id": int, "article_id": int, "src": str, "alt": str, "caption": str, "position": int},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "src", "position"},
+    )
+    db["images"].create_index(["article_id", "position"], unique=True)
+
+    db["attachments"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "url": str,
+            "filename": str,
+            "link_text": str,
+            "content_type": str,
+            "size": int,
+            "sha256": str,
+            "capture_id": int,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("capture_id", "captures", "id")],
+        not_null={"article_id", "url"},
+    )
+    db["attachments"].create_index(["article_id", "url"], unique=True)
+    db["attachments"].create_index(["url"])
+
+
+def apply(db: Database) -> None:
+    migrations.apply(db)

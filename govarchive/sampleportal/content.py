@@ -1,0 +1,275 @@
+"""The sample portals' content: deterministic articles, categories and the gold each article must yield."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from govarchive.sampleportal import texts
+
+WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+DATE_STYLES = 5
+ATTACHMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "doc": "application/msword",
+}
+
+
+def slugify(text: str) -> str:
+    """The vnPortal slug rule: strip marks (NFD), đ->d, non-word runs -> '-', lowercase, 96 chars."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    slug = re.sub(r"[^A-Za-z0-9_]+", "-", stripped).strip("-").lower()[:96]
+    return slug or hashlib.md5(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    slug: str
+    pageid: int
+    catid: int
+
+
+@dataclass
+class Image:
+    path: str  # on the storage host
+    caption: str
+    alt: str
+    after: int  # index of the paragraph it follows
+
+
+@dataclass
+class Attachment:
+    path: str
+    link_text: str
+    ext: str
+
+    @property
+    def filename(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def content_type(self) -> str:
+        return ATTACHMENT_TYPES[self.ext]
+
+
+@dataclass
+class Article:
+    id: int
+    category: Category
+    title: str
+    lead: str
+    paragraphs: list[str]
+    author: str
+    published: datetime
+    date_style: int
+    images: list[Image] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    nfd: bool = False
+    markup: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title)
+
+    def published_iso(self) -> str:
+        when = self.published
+        if self.date_style == 2:  # date only on the page
+            when = when.replace(hour=0, minute=0)
+        return when.strftime("%Y-%m-%dT%H:%M:00+07:00")
+
+    def date_text(self) -> str:
+        d = self.published
+        dmy = d.strftime("%d/%m/%Y")
+        hm = d.strftime("%H:%M")
+        return [
+            f"{WEEKDAYS[d.weekday()]}, {dmy} {hm}",
+            f"Ngày đăng: {dmy} {hm}",
+            f"{d.day}/{d.month}/{d.year}",
+            f"{hm} {dmy}",
+            f"Cập nhật: {dmy} {hm}",
+        ][self.date_style]
+
+
+@dataclass(frozen=True)
+class Profile:
+    key: str
+    skin: str  # "new" (/<category>/<slug>-<id>) or "old" (Default.aspx + friendly numeric paths)
+    site_name: str
+    unit: str
+    sname: str
+    sid: int
+    storage_prefix: str
+    categories: tuple[tuple[str, str], ...]
+    articles: int
+    first_id: int
+    seed: int
+    page_size: int = 6
+    page_param: str = "PageIndex"
+    classes: str = "a"  # which set of chrome class names the skin uses
+
+
+PROFILES: dict[str, Profile] = {
+    p.key: p
+    for p in [
+        Profile(
+            key="laocai",
+            skin="new",
+            site_name="Cổng thông tin điện tử Thành phố Lào Cai",
+            unit="ỦY BAN NHÂN DÂN THÀNH PHỐ LÀO CAI",
+            sname="laocaicity",
+            sid=1185,
+            storage_prefix="lci-ubnd-responsive/sitefolders/laocaicity",
+            categories=(
+                ("Tin tức - Sự kiện", "tin-tuc-su-kien"),
+                ("Chỉ đạo - Điều hành", "chi-dao--dieu-hanh"),
+                ("Văn bản - Pháp luật", "van-ban--phap-luat"),
+            ),
+            articles=26,
+            first_id=680840,
+            seed=11,
+        ),
+        Profile(
+            key="bacha",
+            skin="old",
+            site_name="Cổng thông tin điện tử Huyện Bắc Hà",
+            unit="ỦY BAN NHÂN DÂN HUYỆN BẮC HÀ",
+            sname="huyenbacha",
+            sid=1262,
+            storage_prefix="lci-ubnd-responsive/sitefolders/huyenbacha",
+            categories=(
+                ("Tin hoạt động", "tin-hoat-dong"),
+                ("Thông báo", "thong-bao"),
+                ("Kinh tế - Xã hội", "kinh-te--xa-hoi"),
+            ),
+            articles=18,
+            first_id=43110,
+            seed=23,
+            page_size=5,
+        ),
+        # Held out: never used by the test suite, kept for trying the crawler on markup it has
+        # not been tuned on (other chrome class names, other pagination parameter, other tenant).
+        Profile(
+            key="ninhbinh",
+            skin="new",
+            site_name="Cổng thông tin điện tử Sở Văn hóa và Thể thao Ninh Bình",
+            unit="SỞ VĂN HÓA VÀ THỂ THAO TỈNH NINH BÌNH",
+            sname="svhtt",
+            sid=77,
+            storage_prefix="nbh-ubnd/4/anhbai/nam2023",
+            categories=(
+                ("Hoạt động của Sở", "hoat-dong-cua-so"),
+                ("Du lịch", "du-lich"),
+                ("Thủ tục hành chính", "thu-tuc-hanh-chinh"),
+                ("Thể thao", "the-thao"),
+            ),
+            articles=17,
+            first_id=1282200,
+            seed=37,
+            page_size=4,
+            page_param="page",
+            classes="b",
+        ),
+    ]
+}
+
+
+@dataclass
+class Portal:
+    profile: Profile
+    categories: list[Category]
+    articles: list[Article]
+
+    def by_category(self, cat: Category) -> list[Article]:
+        return sorted(
+            (a for a in self.articles if a.category == cat),
+            key=lambda a: (a.published, a.id),
+            reverse=True,
+        )
+
+    def latest(self, n: int) -> list[Article]:
+        return sorted(self.articles, key=lambda a: (a.published, a.id), reverse=True)[:n]
+
+
+def build_portal(key: str) -> Portal:
+    profile = PROFILES[key]
+    rng = random.Random(profile.seed)
+    categories = [
+        Category(name, slug, pageid=28610 + i * 7, catid=101 + i)
+        for i, (name, slug) in enumerate(profile.categories)
+    ]
+    titles = rng.sample(texts.TITLES, profile.articles)
+    start = datetime(2023, 1, 3, 7, 0)
+    articles = []
+    for n, title in enumerate(titles):
+        art_id = profile.first_id + n * 3 + rng.randrange(3)
+        published = start + timedelta(days=n * 11 + rng.randrange(9), minutes=rng.randrange(600))
+        paragraphs = _paragraphs(rng, long=(n % 7 == 3), short=(n % 9 == 5))
+        n_images = 0 if n % 6 == 1 else (4 if n % 8 == 2 else rng.randrange(1, 3))
+        images = []
+        for k in range(n_images):
+            caption = "" if (k == 1 and n % 5 == 0) else rng.choice(texts.CAPTIONS)
+            images.append(
+                Image(
+                    path=f"/{profile.storage_prefix}/{published:%Y/%m}/{art_id}-{k + 1}.jpg",
+                    caption=caption,
+                    alt="anh tin bai" if (n + k) % 4 else "",
+                    after=min(len(paragraphs) - 1, k * 2),
+                )
+            )
+        attachments = []
+        if n % 3 == 2 or categories[n % len(categories)].slug.startswith(("van-ban", "thong-bao")):
+            for k in range(1 + (n % 4 == 0)):
+                ext = ["pdf", "pdf", "docx", "xlsx"][(n + k) % 4]
+                text = rng.choice(texts.ATTACHMENT_TEXTS)
+                attachments.append(
+                    Attachment(
+                        path=f"/{profile.storage_prefix}/VanBan/{published:%Y/%m/%d}/"
+                        f"{slugify(text)}-{art_id}{k}.{ext}",
+                        link_text=text,
+                        ext=ext,
+                    )
+                )
+        articles.append(
+            Article(
+                id=art_id,
+                category=categories[n % len(categories)],
+                title=title,
+                lead=texts.LEADS[n % len(texts.LEADS)] if n % 10 != 7 else "",
+                paragraphs=paragraphs,
+                author="" if n % 7 == 4 else rng.choice(texts.AUTHORS),
+                published=published,
+                date_style=n % DATE_STYLES,
+                images=images,
+                attachments=attachments,
+                nfd=(n % 5 == 3),
+                markup={
+                    "title": rng.randrange(3),
+                    "lead": rng.randrange(4),
+                    "body": rng.randrange(4),
+                    "para": rng.randrange(3),
+                    "caption": rng.randrange(4),
+                    "author": rng.randrange(4),
+                    "attach": rng.randrange(3),
+                    "spacers": rng.randrange(2),
+                },
+            )
+        )
+    return Portal(profile, categories, articles)
+
+
+def _paragraphs(rng: random.Random, *, long: bool, short: bool) -> list[str]:
+    count = 12 if long else (1 if short else rng.randrange(3, 7))
+    out = []
+    for _ in range(count):
+        k = rng.randrange(1, 4)
+        out.append(" ".join(rng.sample(texts.SENTENCES, k)))
+    return out

@@ -1,0 +1,182 @@
+"""Serve sample portals on 127.0.0.1 and their storage host on 127.0.0.2, in threads or as a command."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from govarchive.sampleportal import render
+from govarchive.sampleportal.content import Article, Portal, build_portal
+from govarchive.sampleportal.media import content_type_for, media_bytes
+from govarchive.sampleportal.site import Site
+
+PORTAL_HOST = "127.0.0.1"
+STORAGE_HOST = "127.0.0.2"
+
+
+class _Quiet(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "Microsoft-IIS/10.0"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def send_body(self, status: int, body: bytes, ctype: str, *, chunked: bool = False) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("X-Powered-By", "ASP.NET")
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "") and ctype.startswith("text/")
+        if wants_gzip:
+            body = gzip.compress(body, mtime=0)
+            self.send_header("Content-Encoding", "gzip")
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            if self.command != "HEAD":
+                for i in range(0, len(body), 4096):
+                    part = body[i : i + 4096]
+                    self.wfile.write(f"{len(part):X}\r\n".encode() + part + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
+            return
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class PortalHandler(_Quiet):
+    site: Site  # set on the per-portal subclass
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        query = {k.lower(): v[-1] for k, v in parse_qs(parts.query).items()}
+        page = self.route(parts.path, query)
+        if page is None:
+            html = render.not_found_page(self.site).encode("utf-8")
+            self.send_body(404, html, "text/html; charset=utf-8")
+            return
+        status, body, ctype = page
+        # List pages go out chunked, as IIS does for buffered-off modules.
+        self.send_body(status, body, ctype, chunked=parts.path.count("/") == 1 and bool(query))
+
+    def route(self, path: str, query: dict[str, str]) -> tuple[int, bytes, str] | None:
+        site = self.site
+        html = "text/html; charset=utf-8"
+        if path == "/robots.txt":
+            return 200, render.robots_txt().encode(), "text/plain; charset=utf-8"
+        printable = query.get("print") in ("1", "true")
+        art = self.find_article(path, query)
+        if art is not None:
+            return 200, render.article_page(site, art, printable=printable).encode(), html
+        if path == "/" or (path.lower() == "/default.aspx" and "pageid" not in query):
+            return 200, render.home_page(site).encode(), html
+        cat, page = self.find_category(path, query)
+        if cat is not None:
+            out = render.category_page(site, cat, page)
+            return None if out is None else (200, out.encode(), html)
+        if path == "/dang-nhap" or query.get("ctl") == "login":
+            return 200, render.frame(site, "Đăng nhập", "<form><input name=u></form>").encode(), html
+        return None
+
+    def find_article(self, path: str, query: dict[str, str]) -> Article | None:
+        portal: Portal = self.site.portal
+        by_id = {a.id: a for a in portal.articles}
+        segments = [s for s in path.split("/") if s]
+        if portal.profile.skin == "old":
+            if path.lower() == "/default.aspx" and query.get("id", "").isdigit():
+                return by_id.get(int(query["id"]))
+            if len(segments) == 6 and all(s.isdigit() for s in segments[:4]):
+                return by_id.get(int(segments[3]))
+            return None
+        if len(segments) == 2 and "-" in segments[1]:
+            tail = segments[1].rsplit("-", 1)[1]
+            if tail.isdigit():
+                art = by_id.get(int(tail))
+                if art is not None and art.category.slug == segments[0]:
+                    return art
+        return None
+
+    def find_category(self, path: str, query: dict[str, str]):
+        portal = self.site.portal
+        param = portal.profile.page_param.lower()
+        raw_page = query.get(param, "0")
+        page = int(raw_page) if raw_page.isdigit() else -1
+        for cat in portal.categories:
+            if portal.profile.skin == "old":
+                if path.lower() == "/default.aspx" and query.get("pageid") == str(cat.pageid):
+                    return cat, page
+            elif path.rstrip("/") == f"/{cat.slug}":
+                return cat, page
+        return None, 0
+
+
+class StorageHandler(_Quiet):
+    server_version = "nginx"
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path == "/robots.txt":
+            self.send_body(200, b"User-agent: *\nAllow: /\n", "text/plain")
+            return
+        if path.count("/") < 2 or "." not in path.rsplit("/", 1)[-1]:
+            self.send_body(404, b"Not Found", "text/plain")
+            return
+        self.send_body(200, media_bytes(path), content_type_for(path))
+
+
+@dataclass
+class SampleServers:
+    """Portals (one port each on 127.0.0.1) and one storage host (127.0.0.2), serving in threads."""
+
+    profiles: tuple[str, ...] = ("laocai", "bacha")
+    host: str = PORTAL_HOST
+    storage_host: str = STORAGE_HOST
+    ports: tuple[int, ...] = ()
+    storage_port: int = 0
+    sites: list[Site] = field(default_factory=list, init=False)
+    _servers: list[ThreadingHTTPServer] = field(default_factory=list, init=False)
+
+    def start(self) -> SampleServers:
+        storage = ThreadingHTTPServer((self.storage_host, self.storage_port), StorageHandler)
+        self._servers.append(storage)
+        storage_base = f"http://{self.storage_host}:{storage.server_address[1]}"
+        for i, key in enumerate(self.profiles):
+            port = self.ports[i] if i < len(self.ports) else 0
+            portal = build_portal(key)
+            handler = type(f"{key}Handler", (PortalHandler,), {})
+            server = ThreadingHTTPServer((self.host, port), handler)
+            site = Site(portal, f"http://{self.host}:{server.server_address[1]}", storage_base)
+            handler.site = site
+            self._servers.append(server)
+            self.sites.append(site)
+        for server in self._servers:
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        self._servers.clear()
+
+    def __enter__(self) -> SampleServers:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def status_phrase(code: int) -> str:
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return ""

@@ -1,0 +1,59 @@
+"""A sample portal bound to the addresses it is served on: every URL the pages link to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from govarchive.sampleportal.content import Article, Category, Portal
+
+
+@dataclass
+class Site:
+    portal: Portal
+    base: str  # e.g. http://127.0.0.1:8001
+    storage: str  # e.g. http://127.0.0.2:8002
+
+    @property
+    def profile(self):
+        return self.portal.profile
+
+    def _aspx(self, **params: object) -> str:
+        p = self.profile
+        query = {"sname": p.sname, "sid": p.sid, **params}
+        return f"{self.base}/Default.aspx?{urlencode(query)}"
+
+    def home_url(self) -> str:
+        return f"{self.base}/"
+
+    def category_url(self, cat: Category, page: int = 0) -> str:
+        param = self.profile.page_param
+        if self.profile.skin == "old":
+            extra = {param: page} if page else {}
+            return self._aspx(pageid=cat.pageid, **extra)
+        suffix = f"?{param}={page}" if page else ""
+        return f"{self.base}/{cat.slug}{suffix}"
+
+    def article_url(self, art: Article) -> str:
+        """The canonical address the gold expects."""
+        if self.profile.skin == "old":
+            c = art.category
+            return f"{self.base}/{self.profile.sid}/{c.pageid}/{c.catid}/{art.id}/{c.slug}/{art.slug}"
+        return f"{self.base}/{art.category.slug}/{art.slug}-{art.id}"
+
+    def article_alt_url(self, art: Article) -> str:
+        """A second address for the same article: Default.aspx on the old skin, tracking-tagged on the new."""
+        if self.profile.skin == "old":
+            c = art.category
+            return self._aspx(pageid=c.pageid, catid=c.catid, id=art.id, catname=c.slug, title=art.slug)
+        return f"{self.article_url(art)}?utm_source=zalo&utm_medium=share&fbclid=IwAR0{art.id}"
+
+    def print_url(self, art: Article) -> str:
+        sep = "&" if "?" in self.article_url(art) else "?"
+        return f"{self.article_url(art)}{sep}print=1"
+
+    def login_url(self) -> str:
+        return self._aspx(pageid=1, ctl="login") if self.profile.skin == "old" else f"{self.base}/dang-nhap"
+
+    def media_url(self, path: str) -> str:
+        return f"{self.storage}{path}"
