@@ -1,0 +1,1 @@
+"""The Scrapy project: spiders, middlewares, pipelines and settings that fetch and understand portals."""

@@ -1,0 +1,522 @@
+"""Article extraction for vnPortal pages.
+
+The title anchors everything: it is found by agreement with <title>/og:title, not by class. The body
+is the container after it that holds the most plain paragraph text. Inside the body, each block is
+classified by what it is (image, caption after an image, attachment line, byline, chrome line), using
+structure and text first and class-name hints only as one signal among several.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from crawler.extract import markers
+from crawler.extract.dates import looks_like_date_line, parse_vn_datetime
+from crawler.extract.text import clean_block, clean_line, nfc
+from crawler.urls import is_file_link
+
+BLOCK_TAGS = {
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "table",
+    "tbody", "thead", "tfoot", "section", "article", "blockquote", "figure", "figcaption",
+    "header", "footer", "center", "dl", "dt", "dd", "pre", "address", "form", "main", "aside",
+    "nav", "caption",
+}  # fmt: skip
+DROP_TAGS = ["script", "style", "noscript", "iframe", "select", "textarea", "button", "input",
+             "audio", "video", "object", "embed", "svg", "canvas", "map", "label"]  # fmt: skip
+MIN_BODY_CHARS = 40
+
+
+class NotArticle(Exception):
+    """The page is not an article; the message is the reason counted in stats."""
+
+
+@dataclass
+class Extracted:
+    title: str
+    summary: str
+    body: str
+    author: str
+    published_at: str | None
+    category: str
+    images: list[dict[str, str]] = field(default_factory=list)
+    attachments: list[dict[str, str]] = field(default_factory=list)
+
+
+def extract_article(html: str, url: str) -> Extracted:
+    if not html or not html.strip():
+        raise NotArticle("empty_page")
+    try:
+        doc = lxml.html.document_fromstring(nfc(html))
+    except (etree.ParserError, ValueError) as exc:
+        raise NotArticle("unparsable") from exc
+    for el in list(doc.iter(*DROP_TAGS)):
+        _drop(el)
+    for el in list(doc.iter(etree.Comment)):
+        _drop(el)
+    return _Page(doc, url).extract()
+
+
+def _drop(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    prev = el.getprevious()
+    parent.remove(el)
+    if tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+
+
+def _text(el: etree._Element) -> str:
+    """Text of an element with <br> as line breaks."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if node.tag == "br":
+            parts.append("\n")
+        elif node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return "".join(parts)
+
+
+def _attr_hint(el: etree._Element) -> str:
+    return f"{el.get('class', '')} {el.get('id', '')}"
+
+
+def _is_block(el: etree._Element) -> bool:
+    return isinstance(el.tag, str) and el.tag in BLOCK_TAGS
+
+
+def _is_leaf_block(el: etree._Element) -> bool:
+    return _is_block(el) and not any(_is_block(d) for d in el.iterdescendants())
+
+
+def _styled_len(el: etree._Element, predicate) -> int:
+    """Characters of text inside descendants (or el itself) for which predicate holds."""
+    total = 0
+    for node in el.iter():
+        if not isinstance(node.tag, str):
+            continue
+        inside = any(predicate(a) for a in [node, *node.iterancestors()] if a is not el) or predicate(el)
+        if inside and node.text:
+            total += len(node.text.strip())
+        for child in node:
+            if child.tail and inside:
+                total += len(child.tail.strip())
+    return total
+
+
+def _is_italic(el: etree._Element) -> bool:
+    return el.tag in ("em", "i") or "italic" in el.get("style", "").replace(" ", "")
+
+
+def _is_bold(el: etree._Element) -> bool:
+    style = el.get("style", "").replace(" ", "")
+    return el.tag in ("strong", "b") or "font-weight:bold" in style or "font-weight:700" in style
+
+
+def _dominant(el: etree._Element, predicate, text: str) -> bool:
+    plain = len(re.sub(r"\s+", "", text))
+    return plain > 0 and _styled_len(el, predicate) >= 0.8 * plain
+
+
+def _right_aligned(el: etree._Element) -> bool:
+    for node in [el, *el.iterdescendants()]:
+        if not isinstance(node.tag, str):
+            continue
+        style = node.get("style", "").replace(" ", "").lower()
+        if "text-align:right" in style or (node.get("align") or "").lower() == "right":
+            return True
+    return False
+
+
+class _Page:
+    def __init__(self, doc: etree._Element, url: str) -> None:
+        self.doc = doc
+        self.url = url
+        self.order = {el: i for i, el in enumerate(doc.iter())}
+
+    # title ------------------------------------------------------------------------------------
+    def find_title(self) -> tuple[etree._Element, str]:
+        head_title = clean_line(" ".join(self.doc.xpath("//title//text()")))
+        og = self.doc.xpath("//meta[@property='og:title']/@content")
+        og_title = clean_line(og[0]) if og else ""
+        candidates = [
+            el
+            for el in self.doc.iter("h1", "h2", "h3", "h4", "div", "span", "p", "a")
+            if el.tag.startswith("h") or "title" in _attr_hint(el).lower()
+        ]
+        best: tuple[int, etree._Element, str] | None = None
+        for el in candidates:
+            text = clean_line(el.text_content())
+            if len(text) < 8 or len(text) > 400 or self._in_chrome(el):
+                continue
+            score = 0
+            if og_title and text == og_title:
+                score = 4
+            elif head_title and (head_title == text or head_title.startswith(text + " ")):
+                score = 3
+            elif head_title and len(text) >= 15 and text in head_title:
+                score = 2
+            if score and el.tag in ("h1", "h2"):
+                score += 1
+            if score and (best is None or score > best[0]):
+                best = (score, el, text)
+        if best is None:
+            for el in self.doc.iter("h1"):
+                text = clean_line(el.text_content())
+                if len(text) >= 8 and not self._in_chrome(el):
+                    return el, text
+            raise NotArticle("no_title")
+        # The innermost element carrying the same text, so nested wrappers do not swallow the page.
+        el = best[1]
+        while len(el) == 1 and clean_line(el[0].text_content()) == best[2]:
+            el = el[0]
+        return el, best[2]
+
+    def _in_chrome(self, el: etree._Element) -> bool:
+        return any(
+            markers.CHROME_HINT.search(_attr_hint(a)) or a.tag in ("nav", "footer", "aside")
+            for a in [el, *el.iterancestors()]
+            if isinstance(a.tag, str)
+        )
+
+    # body -------------------------------------------------------------------------------------
+    def leaf_blocks_after(self, start: etree._Element) -> list[etree._Element]:
+        """Leaf blocks after `start` in document order, up to the portal's own lists."""
+        pos = self.order[start]
+        out = []
+        for el in self.doc.iter():
+            if not isinstance(el.tag, str) or self.order.get(el, -1) <= pos:
+                continue
+            if el in start.iterancestors():
+                continue
+            if _is_leaf_block(el):
+                text = clean_line(el.text_content())
+                if markers.END_OF_ARTICLE.match(text):
+                    break
+                out.append(el)
+        return out
+
+    def find_body(self, title_el: etree._Element, blocks: list[etree._Element]) -> etree._Element:
+        scores: dict[etree._Element, float] = defaultdict(float)
+        for el in blocks:
+            text = clean_line(el.text_content())
+            if len(text) < 20 or self._in_chrome(el) or markers.CHROME_LINE.match(text):
+                continue
+            link_chars = sum(len(clean_line(a.text_content())) for a in el.iter("a"))
+            if link_chars > 0.4 * len(text):
+                continue
+            if looks_like_date_line(text) or markers.LEAD_HINT.search(_attr_hint(el)):
+                continue
+            if _dominant(el, _is_bold, text) or _dominant(el, _is_italic, text):
+                continue
+            parent = el.getparent()
+            if parent is None:
+                continue
+            scores[parent] += len(text)
+            grand = parent.getparent()
+            if grand is not None:
+                scores[grand] += len(text) / 2
+        if not scores:
+            raise NotArticle("empty_body")
+        best = max(scores, key=lambda el: (scores[el], -self.order[el]))
+        # A container inside the title's own wrapper is the body; one holding the title is too big.
+        if best in title_el.iterancestors() and best.tag in ("body", "html"):
+            raise NotArticle("no_body_container")
+        return best
+
+    # the whole page ---------------------------------------------------------------------------
+    def extract(self) -> Extracted:
+        title_el, title = self.find_title()
+        blocks = self.leaf_blocks_after(title_el)
+        container = self.find_body(title_el, blocks)
+        module = self._common_ancestor(title_el, container)
+
+        summary, lead_el = self.find_lead(title_el, container, blocks)
+        parts = _BodyParts(self.url)
+        for seg in self._segments(container):
+            parts.add(seg)
+        after = [b for b in blocks if self.order[b] > self._last_order(container) and b in set(module.iter())]
+        for el in after:
+            parts.add_trailer(el)
+
+        paragraphs = parts.paragraphs
+        if summary:
+            paragraphs = [p for p in paragraphs if p != summary]
+        author = parts.author
+        if not author:
+            author, paragraphs = _byline(paragraphs, parts.styles)
+        body = "\n\n".join(paragraphs)
+        if len(body) < MIN_BODY_CHARS:
+            raise NotArticle("empty_body")
+
+        published = self.find_date(title_el, container, module)
+        return Extracted(
+            title=title,
+            summary=summary,
+            body=body,
+            author=author,
+            published_at=published,
+            category=self.find_category(title),
+            images=parts.images,
+            attachments=parts.attachments,
+        )
+
+    def _last_order(self, el: etree._Element) -> int:
+        last = el
+        for last in el.iter():  # noqa: B007 - want the final descendant
+            pass
+        return self.order.get(last, self.order[el])
+
+    def _common_ancestor(self, a: etree._Element, b: etree._Element) -> etree._Element:
+        ancestors = {a, *a.iterancestors()}
+        for el in [b, *b.iterancestors()]:
+            if el in ancestors:
+                return el
+        return self.doc
+
+    def find_lead(self, title_el, container, blocks) -> tuple[str, etree._Element | None]:
+        start = self.order[title_el]
+        end = self.order[container]
+        for el in self.doc.iter():
+            pos = self.order.get(el, -1)
+            if pos <= start or pos >= end or not isinstance(el.tag, str):
+                continue
+            if markers.LEAD_HINT.search(_attr_hint(el)) and not self._in_chrome(el):
+                text = clean_line(el.text_content())
+                if len(text) >= 30 and not looks_like_date_line(text):
+                    return text, el
+        for el in blocks:
+            if self.order[el] >= end:
+                break
+            text = clean_line(el.text_content())
+            if len(text) < 40 or self._in_chrome(el) or looks_like_date_line(text):
+                continue
+            if el.tag in ("h3", "h4", "h5") or _dominant(el, _is_bold, text):
+                return text, el
+        # A lead that sits at the top of the body itself, set in bold.
+        for el in container.iter():
+            if _is_leaf_block(el):
+                text = clean_line(el.text_content())
+                if not text:
+                    continue
+                if len(text) >= 40 and _dominant(el, _is_bold, text) and not _right_aligned(el):
+                    return text, el
+                break
+        return "", None
+
+    def find_date(self, title_el, container, module) -> str | None:
+        body_nodes = set(container.iter())
+        for el in module.iter():
+            if el in body_nodes or not isinstance(el.tag, str) or not _is_leaf_block(el):
+                if el is not module and el not in body_nodes and isinstance(el.tag, str):
+                    text = clean_line("".join(el.xpath("text()")))
+                    if text and looks_like_date_line(text):
+                        return parse_vn_datetime(text)
+                continue
+            text = clean_line(el.text_content())
+            if looks_like_date_line(text):
+                return parse_vn_datetime(text)
+        meta = self.doc.xpath(
+            "//meta[@property='article:published_time' or @name='pubdate' or @itemprop='datePublished']/@content"
+        )
+        return _iso_meta(meta[0]) if meta else None
+
+    def find_category(self, title: str) -> str:
+        for el in self.doc.iter("div", "ul", "ol", "nav", "p", "span"):
+            links = el.findall(".//a")
+            if len(links) < 2 or len(links) > 8:
+                continue
+            texts = [clean_line(a.text_content()) for a in links]
+            if texts[0].lower() not in ("trang chủ", "trang chu", "home") and not markers.CRUMB_HINT.search(
+                _attr_hint(el)
+            ):
+                continue
+            whole = clean_line(el.text_content())
+            if not re.search(r"[›»>/|]", whole) and not markers.CRUMB_HINT.search(_attr_hint(el)):
+                continue
+            names = [t for t in texts[1:] if t and t != title]
+            if names:
+                return names[-1]
+        return ""
+
+    # segments ---------------------------------------------------------------------------------
+    def _segments(self, container: etree._Element):
+        """Leaf blocks of the body in order, with loose inline runs wrapped as paragraphs."""
+        if _is_leaf_block(container):
+            yield container
+            return
+        run: list = []
+
+        def flush():
+            if not run:
+                return None
+            p = etree.Element("p")
+            last = None
+            for item in run:
+                if isinstance(item, str):
+                    if last is None:
+                        p.text = (p.text or "") + item
+                    else:
+                        last.tail = (last.tail or "") + item
+                else:
+                    clone = copy.deepcopy(item)
+                    clone.tail = None
+                    p.append(clone)
+                    last = clone
+            run.clear()
+            return p
+
+        if container.text and container.text.strip():
+            run.append(container.text)
+        for child in container:
+            if not isinstance(child.tag, str):
+                if child.tail:
+                    run.append(child.tail)
+                continue
+            if _is_block(child):
+                p = flush()
+                if p is not None:
+                    yield p
+                yield from self._segments(child)
+            else:
+                run.append(child)
+            if child.tail and child.tail.strip():
+                run.append(child.tail)
+        p = flush()
+        if p is not None:
+            yield p
+
+
+class _BodyParts:
+    """Sorts the body's blocks into paragraphs, images with captions, attachments and a byline."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base = base_url
+        self.paragraphs: list[str] = []
+        self.styles: list[tuple[bool, bool]] = []  # (right-aligned, bold) per paragraph
+        self.images: list[dict[str, str]] = []
+        self.attachments: list[dict[str, str]] = []
+        self.author = ""
+        self._pending_image: dict[str, str] | None = None
+        self._seen_files: set[str] = set()
+
+    def add(self, el: etree._Element) -> None:
+        raw = _text(el)
+        text = clean_block(raw)
+        if self._take_attachments(el, text):
+            return
+        images = [img for img in el.iter("img") if img.get("src")]
+        if images and len(clean_line(text)) < 3:
+            for img in images:
+                src = urljoin(self.base, img.get("src", "").strip())
+                if not src.startswith(("http://", "https://")):
+                    continue
+                entry = {"src": src, "alt": clean_line(img.get("alt", "")), "caption": ""}
+                self.images.append(entry)
+                self._pending_image = entry
+            return
+        if not text:
+            return
+        if self._pending_image is not None and self._is_caption(el, text):
+            self._pending_image["caption"] = clean_line(text)
+            self._pending_image = None
+            return
+        self._pending_image = None
+        if markers.CHROME_LINE.match(clean_line(text)):
+            return
+        author = markers.AUTHOR_LINE.match(clean_line(text))
+        if author and len(text) <= 80:
+            self.author = clean_line(author.group(1))
+            return
+        for para in re.split(r"\n{2,}", text):
+            para = clean_line(para.replace("\n", " "))
+            if para:
+                self.paragraphs.append(para)
+                self.styles.append((_right_aligned(el), _dominant(el, _is_bold, para)))
+
+    def add_trailer(self, el: etree._Element) -> None:
+        """A block after the body but inside the article: attachments or a byline, nothing else."""
+        text = clean_block(_text(el))
+        if self._take_attachments(el, text):
+            return
+        line = clean_line(text)
+        if not line or self.author or len(line) > 60 or markers.CHROME_LINE.match(line):
+            return
+        match = markers.AUTHOR_LINE.match(line)
+        if match:
+            self.author = clean_line(match.group(1))
+        elif markers.AUTHOR_HINT.search(_attr_hint(el)) or (
+            _right_aligned(el) and _dominant(el, _is_bold, line)
+        ):
+            self.author = line
+
+    def _take_attachments(self, el: etree._Element, text: str) -> bool:
+        links = [a for a in el.iter("a") if a.get("href") and is_file_link(urljoin(self.base, a.get("href")))]
+        if not links:
+            return False
+        rest = clean_line(text)
+        for a in links:
+            rest = rest.replace(clean_line(a.text_content()), " ")
+        if not markers.ATTACHMENT_LABEL.match(clean_line(rest)):
+            # A sentence that links a file: keep the sentence, still list the file.
+            for a in links:
+                self._add_file(a)
+            return False
+        for a in links:
+            self._add_file(a)
+        return True
+
+    def _add_file(self, a: etree._Element) -> None:
+        url = urljoin(self.base, a.get("href", "").strip())
+        if url in self._seen_files:
+            return
+        self._seen_files.add(url)
+        name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+        self.attachments.append({"url": url, "filename": name, "link_text": clean_line(a.text_content())})
+
+    def _is_caption(self, el: etree._Element, text: str) -> bool:
+        if len(text) > 300:
+            return False
+        if el.tag == "figcaption" or markers.CAPTION_HINT.search(_attr_hint(el)):
+            return True
+        return _dominant(el, _is_italic, text)
+
+
+def _byline(paragraphs: list[str], styles: list[tuple[bool, bool]]) -> tuple[str, list[str]]:
+    """The closing byline: a short last paragraph set right or in bold, without sentence ending."""
+    if len(paragraphs) < 2:
+        return "", paragraphs
+    last = paragraphs[-1]
+    right, bold = styles[len(paragraphs) - 1] if len(styles) >= len(paragraphs) else (False, False)
+    words = last.split()
+    if (right or bold) and len(last) <= 60 and len(words) <= 10 and not last.endswith((".", ":", "?", "!")):
+        return last, paragraphs[:-1]
+    return "", paragraphs
+
+
+def _iso_meta(value: str) -> str | None:
+    value = value.strip()
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?", value)
+    if not match:
+        return None
+    y, mo, d, h, mi, s = (g or "00" for g in match.groups())
+    return f"{y}-{mo}-{d}T{h}:{mi}:{s}+07:00"

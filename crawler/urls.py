@@ -1,0 +1,89 @@
+"""What a portal URL is: canonical form, article identity in both vnPortal URL forms, what to follow."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+TRACKING_PARAM = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|dclid|zarsrc|_ga|mc_[ce]id|igshid)$", re.I)
+PRINT_PARAMS = {"print", "printview", "isprint", "printmode", "inbai"}
+FILE_EXTENSIONS = {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "zip", "rar", "7z"}
+MEDIA_EXTENSIONS = {
+    "jpg", "jpeg", "png", "gif", "webp", "bmp", "svg", "ico", "css", "js", "woff", "woff2",
+    "ttf", "eot", "mp3", "mp4", "wav", "avi", "flv", "wmv", "swf", "xml", "rss",
+}  # fmt: skip
+NOT_CONTENT = re.compile(
+    r"(/dang-nhap|/dang-ky|/login|/logout|/admin|/tim-kiem|/search|ctl=login|ctl=search"
+    r"|/rss|/sitemap|/lien-he-gop-y)",
+    re.I,
+)
+ARTICLE_ID_PARAMS = ("id", "newsid", "itemid", "articleid", "nid")
+_NEW_FORM_TAIL = re.compile(r"^.+-(\d{3,})$")
+
+
+def canonicalize(url: str) -> str:
+    """Drop fragment, tracking and print-view parameters; lowercase scheme and host."""
+    parts = urlsplit(url)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not TRACKING_PARAM.match(k) and k.lower() not in PRINT_PARAMS
+    ]
+    netloc = parts.netloc.lower()
+    if parts.scheme == "http" and netloc.endswith(":80"):
+        netloc = netloc[:-3]
+    elif parts.scheme == "https" and netloc.endswith(":443"):
+        netloc = netloc[:-4]
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+
+
+def host_of(url: str) -> str:
+    """The site's identity: host as in its URL, port included when given."""
+    return urlsplit(url).netloc.lower()
+
+
+def extension(url: str) -> str:
+    last = urlsplit(url).path.rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
+
+
+def is_file_link(url: str) -> bool:
+    return extension(url) in FILE_EXTENSIONS
+
+
+def is_followable(url: str) -> bool:
+    """A page link worth crawling: http(s), not a file or media asset, not login/search chrome."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        return False
+    ext = extension(url)
+    if ext in FILE_EXTENSIONS or ext in MEDIA_EXTENSIONS:
+        return False
+    return not NOT_CONTENT.search(url)
+
+
+def article_key(url: str) -> str | None:
+    """The article id a URL names, in either vnPortal form, or None for non-article URLs.
+
+    New form: /<category-seo>/<slug>-<id>. Old friendly form: /<sid>/<pageid>/<catid>/<id>/...
+    Old query form: /Default.aspx?...&id=<id>. The two old forms share the id.
+    """
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and segments[-1].lower() == "default.aspx":
+        params = {k.lower(): v for k, v in parse_qsl(parts.query)}
+        for name in ARTICLE_ID_PARAMS:
+            if params.get(name, "").isdigit():
+                return params[name]
+        return None
+    if len(segments) >= 5 and all(s.isdigit() for s in segments[:4]):
+        return segments[3]
+    if len(segments) == 2 and not segments[0].isdigit():
+        match = _NEW_FORM_TAIL.match(segments[1])
+        if match:
+            return match.group(1)
+    return None
+
+
+def is_query_form(url: str) -> bool:
+    """The Default.aspx?...&id= form: a second address for an article that has a friendlier one."""
+    return urlsplit(url).path.lower().endswith("/default.aspx")
