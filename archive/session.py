@@ -1,0 +1,116 @@
+"""One crawl run's hold on the archive: the database, the WARC writer, and a crawl row per site."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from archive.clock import Clock, IdFactory, iso_utc, random_record_id, utc_now
+from archive.db import ArchiveDB, ArticleRecord, StoreOutcome
+from archive.folder import ArchiveFolder
+from archive.warc import DEFAULT_MAX_SIZE, HttpExchange, WarcWriter
+
+
+@dataclass
+class ArchiveSession:
+    folder: ArchiveFolder
+    clock: Clock = utc_now
+    new_id: IdFactory = random_record_id
+    warc_max_size: int = DEFAULT_MAX_SIZE
+    warc_info: dict[str, str] = field(default_factory=dict)
+
+    db: ArchiveDB | None = field(default=None, init=False)
+    warc: WarcWriter | None = field(default=None, init=False)
+    crawl_ids: dict[str, int] = field(default_factory=dict, init=False)  # portal host -> crawl id
+    site_ids: dict[str, int] = field(default_factory=dict, init=False)
+    warc_files: list[str] = field(default_factory=list, init=False)  # written by this session
+
+    def open(self) -> None:
+        if self.db is not None:
+            return
+        self.db = ArchiveDB(self.folder.db_path, clock=self.clock)
+        self.warc = WarcWriter(
+            self.folder.warc_dir,
+            max_size=self.warc_max_size,
+            clock=self.clock,
+            new_id=self.new_id,
+            info=self.warc_info,
+        )
+
+    def begin(
+        self, sites: Sequence[tuple[str, str]], user_agent: str, settings: Mapping[str, Any]
+    ) -> None:
+        """Register each (host, root_url) and open a crawl row for it."""
+        self.open()
+        assert self.db is not None
+        for host, root in sites:
+            if host in self.crawl_ids:
+                continue
+            site_id = self.db.ensure_site(host, root)
+            self.site_ids[host] = site_id
+            self.crawl_ids[host] = self.db.start_crawl(site_id, user_agent, settings)
+
+    def crawl_for(self, host: str | None) -> int:
+        """The crawl a fetch belongs to; fetches from shared hosts go to the run's first crawl."""
+        if host and host in self.crawl_ids:
+            return self.crawl_ids[host]
+        return next(iter(self.crawl_ids.values()))
+
+    def capture(self, crawl_id: int, exchange: HttpExchange, content_type: str | None) -> int:
+        assert self.db is not None and self.warc is not None
+        location = self.warc.write_exchange(exchange)
+        return self.db.add_capture(
+            crawl_id,
+            exchange.url,
+            method=exchange.method,
+            status=exchange.status,
+            content_type=content_type,
+            content_length=len(exchange.body),
+            fetched_at=iso_utc(exchange.fetched_at),
+            location=location,
+        )
+
+    def capture_failure(self, crawl_id: int, url: str, method: str, error: str) -> int:
+        assert self.db is not None
+        return self.db.add_capture(
+            crawl_id,
+            url,
+            method=method,
+            status=None,
+            content_type=None,
+            content_length=None,
+            fetched_at=iso_utc(self.clock()),
+            location=None,
+            error=error,
+        )
+
+    def store_article(self, host: str, capture_id: int | None, article: ArticleRecord) -> StoreOutcome:
+        assert self.db is not None
+        outcome = self.db.store_article(self.site_ids[host], capture_id, article)
+        if outcome == "updated":
+            self.db.bump_crawl(self.crawl_ids[host], "articles_updated")
+        return outcome
+
+    def record_attachment_file(self, url: str, **facts: Any) -> int:
+        assert self.db is not None
+        return self.db.record_attachment_file(url, **facts)
+
+    def finish(self, statuses: Mapping[str, tuple[str, str | None]]) -> dict[str, dict[str, int]]:
+        """Close every crawl with its (status, error) and return the figures per host."""
+        figures: dict[str, dict[str, int]] = {}
+        if self.db is None:
+            return figures
+        for host, crawl_id in self.crawl_ids.items():
+            status, error = statuses.get(host, ("finished", None))
+            figures[host] = self.db.finish_crawl(crawl_id, status, error)
+        return figures
+
+    def close(self) -> None:
+        if self.warc is not None:
+            self.warc.close()
+            self.warc_files = list(self.warc.files)
+        if self.db is not None:
+            self.db.close()
+        self.db = None
+        self.warc = None

@@ -1,0 +1,34 @@
+"""What the spider hands to the pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ArticleItem:
+    url: str
+    article_key: str
+    site: str  # the portal's host, as in its URL
+    capture_id: int | None
+    title: str
+    summary: str
+    body: str
+    author: str
+    published_at: str | None
+    category: str
+    images: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class AttachmentFileItem:
+    """A downloaded attachment: what the file turned out to be, for every article linking it."""
+
+    url: str
+    site: str
+    content_type: str | None
+    size: int
+    sha256: str
+    capture_id: int | None

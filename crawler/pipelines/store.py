@@ -1,0 +1,51 @@
+"""Stores articles and attachment facts in the archive, one transaction per item."""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+from archive.db import ArticleRecord
+from archive.session import ArchiveSession
+from crawler.archive_link import session_for
+from crawler.items import ArticleItem, AttachmentFileItem
+
+
+class StorePipeline:
+    def __init__(self, session: ArchiveSession, stats: StatsCollector) -> None:
+        self.session = session
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(session_for(crawler), crawler.stats)
+
+    def process_item(self, item):
+        if isinstance(item, ArticleItem):
+            outcome = self.session.store_article(
+                item.site,
+                item.capture_id,
+                ArticleRecord(
+                    url=item.url,
+                    article_key=item.article_key,
+                    title=item.title,
+                    summary=item.summary,
+                    body=item.body,
+                    author=item.author,
+                    category=item.category,
+                    published_at=item.published_at,
+                    images=item.images,
+                    attachments=item.attachments,
+                ),
+            )
+            self.stats.inc_value(f"govarchive/articles/{outcome}")
+        elif isinstance(item, AttachmentFileItem):
+            self.session.record_attachment_file(
+                item.url,
+                content_type=item.content_type,
+                size=item.size,
+                sha256=item.sha256,
+                capture_id=item.capture_id,
+            )
+            self.stats.inc_value("govarchive/attachments/stored")
+        return item

@@ -1,0 +1,159 @@
+"""Run the vnpt spider in this process and report what each portal's crawl stored.
+
+The CLI's `govarchive crawl` and `govarchive demo` both come through here; so can Python code.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from archive.folder import ArchiveFolder
+from crawler.spiders.vnpt import VnptSpider
+
+
+class CrawlError(Exception):
+    """Bad crawl input, worded for the user."""
+
+
+@dataclass
+class SiteReport:
+    host: str
+    root_url: str
+    status: str
+    error: str | None
+    pages: int
+    articles_new: int
+    articles_updated: int
+    errors: int
+
+
+@dataclass
+class CrawlReport:
+    archive: Path
+    sites: list[SiteReport] = field(default_factory=list)
+    warc_files: list[Path] = field(default_factory=list)
+    log_file: Path | None = None
+    finish_reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.sites) and all(s.status == "finished" for s in self.sites)
+
+
+def validate_url(url: str) -> str:
+    """A portal root must be an absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port  # raises on a malformed port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CrawlError(
+            f"not a portal URL: {url!r}; give a full address such as https://sxd.laocai.gov.vn/"
+        )
+    del port
+    return url.strip()
+
+
+def crawl_settings(
+    folder: ArchiveFolder,
+    *,
+    delay: float | None = None,
+    concurrency: int | None = None,
+    max_pages: int = 0,
+    progress: bool = False,
+    verbose: bool = False,
+    overrides: dict[str, Any] | None = None,
+) -> tuple[Settings, Path | None]:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("GOVARCHIVE_ARCHIVE", str(folder.root), priority="cmdline")
+    if delay is not None:
+        settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
+        if delay == 0:
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
+            settings.set("RANDOMIZE_DOWNLOAD_DELAY", False, priority="cmdline")
+    if concurrency is not None:
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", concurrency, priority="cmdline")
+        settings.set("CONCURRENT_REQUESTS", max(16, concurrency * 2), priority="cmdline")
+    settings.set("GOVARCHIVE_MAX_PAGES", max_pages, priority="cmdline")
+    settings.set("GOVARCHIVE_PROGRESS", progress, priority="cmdline")
+    log_file = None
+    if not verbose:
+        logs = folder.root / "logs"
+        logs.mkdir(exist_ok=True)
+        log_file = logs / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%S%f}.log"
+        settings.set("LOG_FILE", str(log_file), priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings, log_file
+
+
+def run_crawl(
+    urls: list[str],
+    *,
+    archive: str | Path | None = None,
+    delay: float | None = None,
+    concurrency: int | None = None,
+    max_pages: int = 0,
+    progress: bool = False,
+    verbose: bool = False,
+    overrides: dict[str, Any] | None = None,
+) -> CrawlReport:
+    """Crawl every portal in `urls` into one archive folder. Checks input before touching anything."""
+    if not urls:
+        raise CrawlError("give at least one portal URL, e.g. govarchive crawl https://sxd.laocai.gov.vn/")
+    checked = [validate_url(u) for u in urls]
+    if delay is not None and delay < 0:
+        raise CrawlError("--delay must be 0 or more seconds")
+    if concurrency is not None and concurrency < 1:
+        raise CrawlError("--concurrency must be at least 1")
+    if max_pages < 0:
+        raise CrawlError("--max-pages must be 0 (no limit) or more")
+    folder = ArchiveFolder.prepare(archive)
+    settings, log_file = crawl_settings(
+        folder,
+        delay=delay,
+        concurrency=concurrency,
+        max_pages=max_pages,
+        progress=progress,
+        verbose=verbose,
+        overrides=overrides,
+    )
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(VnptSpider)
+    process.crawl(crawler, url=" ".join(checked), max_pages=max_pages)
+    process.start()
+    report = CrawlReport(archive=folder.root, log_file=log_file)
+    assert crawler.stats is not None
+    report.finish_reason = str(crawler.stats.get_value("finish_reason", ""))
+    session = getattr(crawler, "_govarchive_session", None)
+    if session is not None:
+        report.sites = _site_reports(folder, list(session.crawl_ids.values()))
+        report.warc_files = [folder.warc_dir / name for name in session.warc_files]
+    return report
+
+
+def _site_reports(folder: ArchiveFolder, crawl_ids: list[int]) -> list[SiteReport]:
+    if not crawl_ids:
+        return []
+    con = sqlite3.connect(f"file:{folder.db_path}?mode=ro", uri=True)
+    try:
+        marks = ",".join("?" * len(crawl_ids))
+        rows = con.execute(
+            "SELECT s.host, s.root_url, c.status, c.error, c.pages, c.articles_new, "
+            f"c.articles_updated, c.errors FROM crawls c JOIN sites s ON s.id = c.site_id "
+            f"WHERE c.id IN ({marks}) ORDER BY c.id",
+            crawl_ids,
+        ).fetchall()
+    finally:
+        con.close()
+    return [SiteReport(*row) for row in rows]

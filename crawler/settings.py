@@ -1,0 +1,60 @@
+"""Scrapy settings for govarchive. Polite by default; the CLI's --delay/--concurrency override."""
+
+import os
+
+from archive.folder import DEFAULT_ARCHIVE_DIR, ENV_VAR
+from govarchive import __version__
+
+BOT_NAME = "govarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Who we are, and how to reach us: portal operators read this in their logs.
+GOVARCHIVE_CONTACT = os.environ.get("GOVARCHIVE_CONTACT", "https://github.com/govarchive/govarchive")
+USER_AGENT = (
+    f"govarchive/{__version__} (+{GOVARCHIVE_CONTACT}; archive of Vietnamese government portals)"
+)
+
+# Being a good guest on small public servers.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 256 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.duplicate_article.DuplicateArticleMiddleware": 60,
+    "crawler.middlewares.warc_capture.WarcCaptureMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.clean.CleanArticlePipeline": 100,
+    "crawler.pipelines.normalize.NormalizeTextPipeline": 200,
+    "crawler.pipelines.store.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.archive_run.ArchiveRun": 100,
+    "crawler.extensions.progress.ProgressLine": 500,
+}
+
+# The archive.
+GOVARCHIVE_ARCHIVE = os.environ.get(ENV_VAR, DEFAULT_ARCHIVE_DIR)
+GOVARCHIVE_WARC_MAX_SIZE = 1_000_000_000
+GOVARCHIVE_MAX_PAGES = 0  # per portal; 0 = no limit
+GOVARCHIVE_PROGRESS = False
+GOVARCHIVE_OPERATOR = ""
+GOVARCHIVE_CLOCK = None  # callable or "module:attr" returning aware UTC datetimes
+GOVARCHIVE_RECORD_IDS = None  # callable or "module:attr" returning "<urn:uuid:...>" ids
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,167 @@
+"""The VNPT portal spider: from a portal's root, every article once, with its images and attachments.
+
+    scrapy crawl vnpt -a url=https://sxd.laocai.gov.vn/
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler.extract import NotArticle, extract_article
+from crawler.items import ArticleItem, AttachmentFileItem
+from crawler.urls import article_key, canonicalize, host_of, is_followable, is_query_form
+
+PRIORITY_ARTICLE = 10
+PRIORITY_ASSET = 5
+PRIORITY_PAGE = 0
+PRIORITY_SECOND_ADDRESS = -10
+
+
+def parse_start_urls(raw: str) -> list[str]:
+    urls = [canonicalize(u) for u in re.split(r"[\s,]+", raw or "") if u]
+    return list(dict.fromkeys(urls))
+
+
+class VnptSpider(Spider):
+    name = "vnpt"
+
+    def __init__(self, url: str = "", max_pages: int | str = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = parse_start_urls(url)
+        if not self.start_urls:
+            raise ValueError("give a portal URL: scrapy crawl vnpt -a url=https://portal.gov.vn/")
+        self.portal_roots = {host_of(u): u for u in self.start_urls}
+        self.aliases: dict[str, str] = {}  # host reached by redirect -> portal host
+        self.max_pages = int(max_pages or 0)
+        self.pages_scheduled: Counter[str] = Counter()
+        self.seen_pages: set[str] = set()  # canonical page URLs already scheduled
+        self.scheduled_articles: set[tuple[str, str]] = set()
+        self.done_articles: set[tuple[str, str]] = set()
+        self.reached: set[str] = set()
+        self.root_errors: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> VnptSpider:
+        kwargs.setdefault("max_pages", crawler.settings.getint("GOVARCHIVE_MAX_PAGES"))
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    async def start(self) -> AsyncIterator[Request]:
+        for host, url in self.portal_roots.items():
+            self.pages_scheduled[host] += 1
+            self.seen_pages.add(url)
+            yield self._page(url, host, PRIORITY_PAGE, root=True)
+
+    def _page(self, url: str, host: str, priority: int, key: str | None = None, root: bool = False):
+        return Request(
+            url,
+            callback=self.parse,
+            errback=self.on_error,
+            priority=priority,
+            meta={"govarchive_site": host, "govarchive_article_key": key, "govarchive_root": root},
+        )
+
+    # pages ------------------------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        host = response.meta["govarchive_site"]
+        self.reached.add(host)
+        final_host = host_of(response.url)
+        if final_host != host:
+            self.aliases.setdefault(final_host, host)
+        if not isinstance(response, TextResponse) or b"html" not in (
+            response.headers.get(b"Content-Type") or b"text/html"
+        ):
+            return
+        key = response.meta.get("govarchive_article_key") or article_key(response.url)
+        if key and (host, key) not in self.done_articles:
+            self.done_articles.add((host, key))
+            yield from self.parse_article(response, host, key)
+        yield from self.follow(response, host)
+
+    def follow(self, response: TextResponse, host: str) -> Iterator[Request]:
+        for href in response.xpath("//a/@href").getall():
+            href = href.strip()
+            if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+                continue
+            url = canonicalize(response.urljoin(href))
+            link_host = host_of(url)
+            if url in self.seen_pages or self.aliases.get(link_host, link_host) != host:
+                continue
+            if not is_followable(url):
+                continue
+            key = article_key(url)
+            if key:
+                if (host, key) in self.scheduled_articles and is_query_form(url):
+                    continue
+                self.scheduled_articles.add((host, key))
+                priority = PRIORITY_SECOND_ADDRESS if is_query_form(url) else PRIORITY_ARTICLE
+            else:
+                priority = PRIORITY_PAGE
+            if self.max_pages and self.pages_scheduled[host] >= self.max_pages:
+                self.crawler.stats.inc_value("govarchive/requests_skipped/max_pages")
+                continue
+            self.pages_scheduled[host] += 1
+            self.seen_pages.add(url)
+            yield self._page(url, host, priority, key)
+
+    def parse_article(self, response: TextResponse, host: str, key: str) -> Iterator[Any]:
+        try:
+            art = extract_article(response.text, response.url)
+        except NotArticle as reason:
+            self.crawler.stats.inc_value(f"govarchive/articles_dropped/not_article/{reason}")
+            return
+        yield ArticleItem(
+            url=canonicalize(response.url),
+            article_key=key,
+            site=host,
+            capture_id=response.meta.get("govarchive_capture_id"),
+            title=art.title,
+            summary=art.summary,
+            body=art.body,
+            author=art.author,
+            published_at=art.published_at,
+            category=art.category,
+            images=art.images,
+            attachments=art.attachments,
+        )
+        for kind, url in [("image", i["src"]) for i in art.images] + [
+            ("attachment", a["url"]) for a in art.attachments
+        ]:
+            yield Request(
+                url,
+                callback=self.parse_asset,
+                errback=self.on_error,
+                priority=PRIORITY_ASSET,
+                meta={"govarchive_site": host, "govarchive_asset": kind, "govarchive_asset_url": url},
+            )
+
+    # images and attachments -------------------------------------------------------------------
+    def parse_asset(self, response: Response, **kwargs: Any) -> Iterator[AttachmentFileItem]:
+        if response.meta.get("govarchive_asset") != "attachment":
+            return
+        ctype = response.headers.get(b"Content-Type")
+        yield AttachmentFileItem(
+            url=response.meta["govarchive_asset_url"],
+            site=response.meta["govarchive_site"],
+            content_type=ctype.decode("latin-1").split(";")[0].strip() if ctype else None,
+            size=len(response.body),
+            sha256=hashlib.sha256(response.body).hexdigest(),
+            capture_id=response.meta.get("govarchive_capture_id"),
+        )
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self.crawler.stats.inc_value("govarchive/fetch_failed")
+        if request.meta.get("govarchive_root"):
+            host = request.meta["govarchive_site"]
+            status = getattr(getattr(failure.value, "response", None), "status", None)
+            message = f"HTTP {status}" if status else failure.getErrorMessage()
+            self.root_errors[host] = message.strip() or type(failure.value).__name__

@@ -1,0 +1,209 @@
+"""The `govarchive` command: a thin front, each subcommand one call into crawler/, archive/ or demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from archive.errors import ArchiveError
+from archive.folder import DEFAULT_ARCHIVE_DIR, ENV_VAR
+from govarchive import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        self.exit(EXIT_USAGE, f"govarchive: error: {message} (see {self.prog} --help)\n")
+
+
+def _archive_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--archive",
+        metavar="DIR",
+        default=None,
+        help=f"archive folder (default: ${ENV_VAR} or ./{DEFAULT_ARCHIVE_DIR})",
+    )
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}")
+    return int(text)
+
+
+def _non_negative_int(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number of 0 or more, not {text!r}")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="govarchive",
+        description="Archive VNPT-built Vietnamese government portals into WARC and SQLite.",
+    )
+    parser.add_argument("--version", action="version", version=f"govarchive {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    crawl = sub.add_parser(
+        "crawl",
+        help="crawl one or more portals into the archive",
+        description="Crawl portals from their root URLs: every article into SQLite, every HTTP "
+        "exchange into WARC. Polite by default (robots.txt, 2 connections per host, delays).",
+    )
+    crawl.add_argument("urls", nargs="+", metavar="URL", help="a portal's root URL")
+    _archive_arg(crawl)
+    crawl.add_argument(
+        "--delay", type=_non_negative_float, default=None, metavar="SECONDS",
+        help="seconds between requests to a host (default 1, with AutoThrottle; 0 turns both off)",
+    )  # fmt: skip
+    crawl.add_argument(
+        "--concurrency", type=_positive_int, default=None, metavar="N",
+        help="connections per host (default 2)",
+    )  # fmt: skip
+    crawl.add_argument(
+        "--max-pages", type=_non_negative_int, default=0, metavar="N",
+        help="stop following links after N pages per portal (default 0: no limit)",
+    )  # fmt: skip
+    crawl.add_argument("--verbose", action="store_true", help="log to the terminal, not to a file")
+
+    demo = sub.add_parser(
+        "demo",
+        help="serve the bundled sample portals and crawl them",
+        description="Serve the bundled sample VNPT portals on 127.0.0.1 (media on 127.0.0.2), "
+        "crawl them into the archive and check every gold article was stored.",
+    )
+    _archive_arg(demo)
+
+    sample = sub.add_parser(
+        "sample-portal",
+        help="serve the bundled sample portals until interrupted",
+        description="Serve sample VNPT portals on HOST (one port each) and their storage host on "
+        "STORAGE_HOST. Prints one JSON line describing the sites, then serves until stopped.",
+    )
+    sample.add_argument(
+        "--profile", action="append", choices=["laocai", "bacha", "ninhbinh"],
+        help="which portal(s) to serve (default: laocai and bacha)",
+    )  # fmt: skip
+    sample.add_argument("--host", default="127.0.0.1", help="portal address (default 127.0.0.1)")
+    sample.add_argument(
+        "--storage-host", default="127.0.0.2", help="media storage address (default 127.0.0.2)"
+    )
+    sample.add_argument(
+        "--port", type=_non_negative_int, action="append", default=None,
+        help="port for each portal in order (default: any free port)",
+    )  # fmt: skip
+    sample.add_argument("--gold", metavar="FILE", help="also write the gold articles as JSON here")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    console = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args, console)
+    except ArchiveError as exc:
+        err.print(f"govarchive: error: {exc}", markup=False)
+        return EXIT_FAILED
+    except UsageProblem as exc:
+        err.print(f"govarchive: error: {exc}", markup=False)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.print("govarchive: interrupted")
+        return EXIT_INTERRUPTED
+
+
+class UsageProblem(Exception):
+    pass
+
+
+def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
+    from crawler.run import CrawlError, run_crawl
+    from govarchive.report import failures, print_report
+
+    try:
+        report = run_crawl(
+            args.urls,
+            archive=args.archive,
+            delay=args.delay,
+            concurrency=args.concurrency,
+            max_pages=args.max_pages,
+            progress=True,
+            verbose=args.verbose,
+        )
+    except CrawlError as exc:
+        raise UsageProblem(str(exc)) from None
+    print_report(report, console)
+    problems = failures(report)
+    for line in problems:
+        print(f"govarchive: error: {line}", file=sys.stderr)
+    if report.finish_reason == "shutdown":
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if problems else EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, console: Console) -> int:
+    from govarchive.demo import run_demo
+
+    return run_demo(args.archive, console)
+
+
+def cmd_sample_portal(args: argparse.Namespace, console: Console) -> int:
+    from govarchive.sampleportal.gold import gold_articles
+    from govarchive.sampleportal.server import SampleServers
+
+    profiles = tuple(args.profile or ("laocai", "bacha"))
+    try:
+        servers = SampleServers(
+            profiles=profiles,
+            host=args.host,
+            storage_host=args.storage_host,
+            ports=tuple(args.port or ()),
+        ).start()
+    except OSError as exc:
+        raise UsageProblem(f"cannot serve the sample portal: {exc.strerror or exc}") from None
+    sites = [
+        {"profile": s.profile.key, "url": s.home_url(), "storage": s.storage} for s in servers.sites
+    ]
+    if args.gold:
+        gold = {s.profile.key: gold_articles(s) for s in servers.sites}
+        with open(args.gold, "w", encoding="utf-8") as fh:
+            json.dump(gold, fh, ensure_ascii=False, indent=1)
+    print(json.dumps({"sites": sites}), flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        servers.stop()
+    return EXIT_OK
+
+
+COMMANDS = {"crawl": cmd_crawl, "demo": cmd_demo, "sample-portal": cmd_sample_portal}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""`govarchive demo`: serve the bundled sample portals, crawl them, and check every gold article."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from rich.console import Console
+
+from crawler.run import CrawlReport, run_crawl
+from govarchive.report import print_report
+from govarchive.sampleportal.gold import gold_articles
+from govarchive.sampleportal.server import SampleServers
+from govarchive.sampleportal.site import Site
+
+
+def check_gold(db_path: Path, sites: list[Site]) -> tuple[int, list[str]]:
+    """How many gold articles are stored exactly once with the expected title, and what is wrong."""
+    problems: list[str] = []
+    found = 0
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        for site in sites:
+            host = site.base.split("://", 1)[1]
+            for gold in gold_articles(site):
+                rows = con.execute(
+                    "SELECT a.title FROM articles a JOIN sites s ON s.id = a.site_id "
+                    "WHERE s.host = ? AND a.article_key = ?",
+                    [host, gold["key"]],
+                ).fetchall()
+                if len(rows) != 1:
+                    problems.append(f"{gold['url']}: stored {len(rows)} times")
+                elif rows[0][0] != gold["title"]:
+                    problems.append(f"{gold['url']}: title {rows[0][0]!r} != {gold['title']!r}")
+                else:
+                    found += 1
+    finally:
+        con.close()
+    return found, problems
+
+
+def run_demo(archive: str | None, console: Console, ports: tuple[int, ...] = ()) -> int:
+    with SampleServers(ports=ports) as servers:
+        for site in servers.sites:
+            console.print(f"serving sample portal [bold]{site.profile.site_name}[/] at {site.base}")
+        console.print(f"serving its storage host at {servers.sites[0].storage}")
+        report: CrawlReport = run_crawl(
+            [site.home_url() for site in servers.sites],
+            archive=archive,
+            delay=0,
+            concurrency=4,
+            progress=True,
+        )
+        print_report(report, console)
+        total = sum(len(site.portal.articles) for site in servers.sites)
+        found, problems = check_gold(report.archive / "archive.db", servers.sites)
+    for line in problems:
+        console.print(f"[red]missing or wrong:[/] {line}")
+    if found == total and report.ok:
+        console.print(f"[green]all {total} gold articles stored, each once[/]")
+        console.print(
+            f"try: sqlite3 {report.archive / 'archive.db'} "
+            "\"SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 5\""
+        )
+        return 0
+    console.print(f"[red]{found} of {total} gold articles stored correctly[/]")
+    return 1

@@ -1,0 +1,243 @@
+"""A real crawl of the sample portals (both skins) through the CLI, checked against the gold."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+import sys
+from base64 import b32encode
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from govarchive.sampleportal.gold import gold_articles
+
+CHROME = [
+    "anh tin bai",
+    "Đăng nhập",
+    "Designed by VNPT",
+    "Thống kê truy cập",
+    "Đang online",
+    "Hôm nay:",
+    "Trong tuần",
+    "Tất cả:",
+    "Tin liên quan",
+    "Các tin khác",
+    "Ý kiến bạn đọc",
+    "In bài",
+    "Nghe đọc bài viết",
+    "Liên kết website",
+    "Trang chủ",
+]
+
+
+def db(archive: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(archive / "archive.db")
+    con.row_factory = sqlite3.Row
+    return con
+
+
+def host(site) -> str:
+    return site.base.split("://", 1)[1]
+
+
+def all_gold(crawled):
+    for site in crawled.sites:
+        for gold in gold_articles(site):
+            yield site, gold
+
+
+def test_every_gold_article_stored_exactly_once_with_its_fields(crawled):
+    con = db(crawled.archive)
+    checked = 0
+    for site, gold in all_gold(crawled):
+        rows = con.execute(
+            "SELECT a.* FROM articles a JOIN sites s ON s.id = a.site_id "
+            "WHERE s.host = ? AND a.article_key = ?",
+            [host(site), gold["key"]],
+        ).fetchall()
+        assert len(rows) == 1, gold["url"]
+        row = rows[0]
+        assert row["url"] == gold["url"]
+        for field in ("title", "summary", "body", "author", "published_at", "category"):
+            assert row[field] == gold[field], (gold["url"], field)
+        images = con.execute(
+            "SELECT src, caption FROM images WHERE article_id = ? ORDER BY position", [row["id"]]
+        ).fetchall()
+        assert [dict(i) for i in images] == gold["images"], gold["url"]
+        checked += 1
+    total = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert checked == total == sum(len(s.portal.articles) for s in crawled.sites)
+
+
+def test_attachments_downloaded_archived_and_hashed(crawled):
+    con = db(crawled.archive)
+    expected = 0
+    for site, gold in all_gold(crawled):
+        rows = con.execute(
+            "SELECT t.url, t.filename, t.content_type, t.size, t.sha256, c.url AS cap_url, "
+            "c.warc_file FROM attachments t JOIN articles a ON a.id = t.article_id "
+            "JOIN sites s ON s.id = a.site_id LEFT JOIN captures c ON c.id = t.capture_id "
+            "WHERE s.host = ? AND a.article_key = ? ORDER BY t.url",
+            [host(site), gold["key"]],
+        ).fetchall()
+        want = sorted(gold["attachments"], key=lambda a: a["url"])
+        assert [r["url"] for r in rows] == [a["url"] for a in want], gold["url"]
+        for row, att in zip(rows, want, strict=True):
+            assert row["sha256"] == att["sha256"]
+            assert row["size"] == att["size"]
+            assert row["filename"] == att["filename"]
+            assert row["content_type"] == att["content_type"]
+            assert row["cap_url"] == att["url"] and row["warc_file"]
+        expected += len(want)
+    assert expected > 10  # the sample portals do carry attachments
+
+
+def test_no_chrome_in_stored_text_and_all_nfc(crawled):
+    import unicodedata
+
+    con = db(crawled.archive)
+    for row in con.execute("SELECT url, title, summary, body, author FROM articles"):
+        text = "\n".join(row[k] or "" for k in ("title", "summary", "body", "author"))
+        assert unicodedata.is_normalized("NFC", text), row["url"]
+        for junk in CHROME:
+            assert junk not in text, (row["url"], junk)
+        assert "\u00a0" not in text
+
+
+def test_nfd_articles_are_stored_in_nfc(crawled):
+    nfd = [(site, g) for site, g in all_gold(crawled) if g["nfd"]]
+    assert nfd, "the sample portal has NFD articles"
+    con = db(crawled.archive)
+    for site, gold in nfd:
+        title = con.execute(
+            "SELECT title FROM articles WHERE url = ?", [gold["url"]]
+        ).fetchone()[0]
+        assert title == gold["title"]
+
+
+def _record_at(warc: Path, offset: int):
+    with warc.open("rb") as fh:
+        fh.seek(offset)
+        return next(iter(ArchiveIterator(fh)))
+
+
+def test_every_capture_points_at_its_warc_record(crawled):
+    con = db(crawled.archive)
+    rows = con.execute("SELECT * FROM captures WHERE warc_file IS NOT NULL").fetchall()
+    assert len(rows) > 100
+    warc_dir = crawled.archive / "warc"
+    for row in rows:
+        with (warc_dir / row["warc_file"]).open("rb") as fh:
+            fh.seek(row["warc_offset"])
+            raw = fh.read(row["warc_length"])
+        assert len(raw) == row["warc_length"]
+        record = next(iter(ArchiveIterator(__import__("io").BytesIO(raw))))
+        assert record.rec_type == "response"
+        assert record.rec_headers.get_header("WARC-Target-URI") == row["url"]
+        assert record.rec_headers.get_header("WARC-Payload-Digest") == row["payload_digest"]
+        assert record.http_headers.get_statuscode() == str(row["status"])
+        payload = record.raw_stream.read()
+        digest = "sha1:" + b32encode(hashlib.sha1(payload).digest()).decode()
+        assert digest == row["payload_digest"], row["url"]
+
+
+def test_warc_files_pass_warcio_check_and_pair_records(crawled):
+    files = sorted((crawled.archive / "warc").glob("*.warc.gz"))
+    assert files
+    warcio = Path(sys.executable).parent / "warcio"
+    result = subprocess.run([str(warcio), "check", *map(str, files)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path in files:
+        with path.open("rb") as fh:
+            records = [
+                (r.rec_type, dict(r.rec_headers.headers), r.http_headers) for r in ArchiveIterator(fh)
+            ]
+        assert records[0][0] == "warcinfo"
+        responses = {h["WARC-Record-ID"]: h for t, h, _ in records if t == "response"}
+        requests = [h for t, h, _ in records if t == "request"]
+        assert len(requests) == len(responses)
+        for req in requests:
+            resp = responses[req["WARC-Concurrent-To"]]
+            assert resp["WARC-Target-URI"] == req["WARC-Target-URI"]
+        for rec_type, _, http in records:
+            if rec_type == "response":
+                assert http.get_header("Transfer-Encoding") is None
+
+
+def test_raw_bytes_recorded_before_decompression(crawled):
+    """HTML went out gzip-encoded; the WARC keeps the encoded bytes and the header that says so."""
+    files = sorted((crawled.archive / "warc").glob("*.warc.gz"))
+    gzipped = 0
+    for path in files:
+        with path.open("rb") as fh:
+            for record in ArchiveIterator(fh):
+                if record.rec_type != "response":
+                    continue
+                if record.http_headers.get_header("Content-Encoding") == "gzip":
+                    assert record.raw_stream.read(2) == b"\x1f\x8b"
+                    gzipped += 1
+    assert gzipped > 50
+
+
+def test_robots_storage_and_scope(crawled):
+    con = db(crawled.archive)
+    urls = [r[0] for r in con.execute("SELECT url FROM captures")]
+    storage = crawled.sites[0].storage
+    for site in crawled.sites:
+        assert f"{site.base}/robots.txt" in urls
+    assert f"{storage}/robots.txt" in urls
+    storage_urls = [u for u in urls if u.startswith(storage)]
+    assert any(u.endswith(".jpg") for u in storage_urls)
+    assert all(u.endswith((".jpg", ".pdf", ".docx", ".xlsx", "/robots.txt")) for u in storage_urls)
+    assert not any("utm_" in u or "fbclid" in u or "print=" in u for u in urls)
+    assert len(urls) == len(set(urls)), "no URL fetched twice"
+    assert not any("dang-nhap" in u for u in urls), "robots.txt obeyed"
+
+
+def test_crawl_rows_and_summary(crawled):
+    con = db(crawled.archive)
+    crawls = con.execute("SELECT * FROM crawls ORDER BY id").fetchall()
+    assert [c["status"] for c in crawls] == ["finished", "finished"]
+    for crawl, site in zip(crawls, crawled.sites, strict=True):
+        assert crawl["articles_new"] == len(site.portal.articles)
+        assert crawl["errors"] == 0
+        n = con.execute("SELECT count(*) FROM captures WHERE crawl_id = ?", [crawl["id"]]).fetchone()
+        assert crawl["pages"] == n[0] > 0
+    assert "finished" in crawled.result.stdout
+    assert "archive.db" in crawled.result.stdout
+
+
+def test_recrawl_stores_nothing_twice(crawled, tmp_path):
+    from tests.conftest import run_cli
+
+    result = run_cli(
+        "crawl", *[s.home_url() for s in crawled.sites],
+        "--archive", str(crawled.archive), "--delay", "0", "--concurrency", "8",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    con = db(crawled.archive)
+    total = sum(len(s.portal.articles) for s in crawled.sites)
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == total
+    latest = con.execute("SELECT articles_new, status FROM crawls ORDER BY id DESC LIMIT 2").fetchall()
+    assert [tuple(r) for r in latest] == [(0, "finished"), (0, "finished")]
+    assert con.execute("SELECT count(*) FROM sites").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize("limit", [5])
+def test_max_pages_bounds_the_crawl(sample_portal, tmp_path, limit):
+    from tests.conftest import run_cli
+
+    site = sample_portal.sites[0]
+    result = run_cli(
+        "crawl", site.home_url(), "--archive", str(tmp_path), "--delay", "0", "--max-pages", str(limit)
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    con = db(tmp_path)
+    pages = con.execute(
+        "SELECT count(*) FROM captures WHERE url LIKE ? AND url NOT LIKE '%robots.txt'",
+        [site.base + "%"],
+    ).fetchone()[0]
+    assert pages == limit
