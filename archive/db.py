@@ -101,7 +101,8 @@ class ArchiveDB:
         """Close a crawl, counting its figures from what was really stored."""
         with self.db.atomic():
             pages = self._count(
-                "SELECT count(*) FROM captures WHERE crawl_id = ? AND status IS NOT NULL", [crawl_id]
+                "SELECT count(*) FROM captures WHERE crawl_id = ? AND status IS NOT NULL",
+                [crawl_id],
             )
             errors = self._count(
                 "SELECT count(*) FROM captures WHERE crawl_id = ? AND (status IS NULL OR status >= 400)",
@@ -161,7 +162,9 @@ class ArchiveDB:
             return int(self.db["captures"].insert(row).last_pk)
 
     # articles ---------------------------------------------------------------------------------
-    def store_article(self, site_id: int, capture_id: int | None, art: ArticleRecord) -> StoreOutcome:
+    def store_article(
+        self, site_id: int, capture_id: int | None, art: ArticleRecord
+    ) -> StoreOutcome:
         now = iso_utc(self.clock())
         digest = art.content_hash()
         fields = {

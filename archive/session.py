@@ -85,7 +85,9 @@ class ArchiveSession:
             error=error,
         )
 
-    def store_article(self, host: str, capture_id: int | None, article: ArticleRecord) -> StoreOutcome:
+    def store_article(
+        self, host: str, capture_id: int | None, article: ArticleRecord
+    ) -> StoreOutcome:
         assert self.db is not None
         outcome = self.db.store_article(self.site_ids[host], capture_id, article)
         if outcome == "updated":

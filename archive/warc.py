@@ -145,7 +145,11 @@ class WarcWriter:
                 break
         fh = path.open("xb")
         writer = WARCWriter(fh, gzip=True)
-        fields = {"software": "govarchive", "format": "WARC File Format 1.0", "hostname": self.hostname}
+        fields = {
+            "software": "govarchive",
+            "format": "WARC File Format 1.0",
+            "hostname": self.hostname,
+        }
         fields.update(self.info)
         record = writer.create_warcinfo_record(name, fields)
         record.rec_headers.replace_header("WARC-Record-ID", self.new_id())

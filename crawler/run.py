@@ -110,7 +110,9 @@ def run_crawl(
 ) -> CrawlReport:
     """Crawl every portal in `urls` into one archive folder. Checks input before touching anything."""
     if not urls:
-        raise CrawlError("give at least one portal URL, e.g. govarchive crawl https://sxd.laocai.gov.vn/")
+        raise CrawlError(
+            "give at least one portal URL, e.g. govarchive crawl https://sxd.laocai.gov.vn/"
+        )
     checked = [validate_url(u) for u in urls]
     if delay is not None and delay < 0:
         raise CrawlError("--delay must be 0 or more seconds")

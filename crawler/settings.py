@@ -10,7 +10,9 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # Who we are, and how to reach us: portal operators read this in their logs.
-GOVARCHIVE_CONTACT = os.environ.get("GOVARCHIVE_CONTACT", "https://github.com/govarchive/govarchive")
+GOVARCHIVE_CONTACT = os.environ.get(
+    "GOVARCHIVE_CONTACT", "https://github.com/govarchive/govarchive"
+)
 USER_AGENT = (
     f"govarchive/{__version__} (+{GOVARCHIVE_CONTACT}; archive of Vietnamese government portals)"
 )

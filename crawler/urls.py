@@ -7,7 +7,20 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAM = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|dclid|zarsrc|_ga|mc_[ce]id|igshid)$", re.I)
 PRINT_PARAMS = {"print", "printview", "isprint", "printmode", "inbai"}
-FILE_EXTENSIONS = {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "zip", "rar", "7z"}
+FILE_EXTENSIONS = {
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "odt",
+    "ods",
+    "zip",
+    "rar",
+    "7z",
+}
 MEDIA_EXTENSIONS = {
     "jpg", "jpeg", "png", "gif", "webp", "bmp", "svg", "ico", "css", "js", "woff", "woff2",
     "ttf", "eot", "mp3", "mp4", "wav", "avi", "flv", "wmv", "swf", "xml", "rss",

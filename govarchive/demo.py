@@ -60,7 +60,7 @@ def run_demo(archive: str | None, console: Console, ports: tuple[int, ...] = ())
         console.print(f"[green]all {total} gold articles stored, each once[/]")
         console.print(
             f"try: sqlite3 {report.archive / 'archive.db'} "
-            "\"SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 5\""
+            '"SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 5"'
         )
         return 0
     console.print(f"[red]{found} of {total} gold articles stored correctly[/]")

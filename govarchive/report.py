@@ -24,7 +24,9 @@ def print_report(report: CrawlReport, console: Console) -> None:
     console.print(table)
     size = sum(p.stat().st_size for p in report.warc_files if p.exists())
     console.print(f"database: {report.archive / 'archive.db'}")
-    console.print(f"WARC: {len(report.warc_files)} file(s), {size / 1e6:.1f} MB in {report.archive / 'warc'}")
+    console.print(
+        f"WARC: {len(report.warc_files)} file(s), {size / 1e6:.1f} MB in {report.archive / 'warc'}"
+    )
     if report.log_file:
         console.print(f"log: {report.log_file}")
 

@@ -24,7 +24,9 @@ def govarchive_cmd(*args: str) -> list[str]:
     return [exe, *args]
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 240
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("GOVARCHIVE_ARCHIVE", None)
     return subprocess.run(

@@ -114,7 +114,9 @@ def _styled_len(el: etree._Element, predicate) -> int:
     for node in el.iter():
         if not isinstance(node.tag, str):
             continue
-        inside = any(predicate(a) for a in [node, *node.iterancestors()] if a is not el) or predicate(el)
+        inside = any(
+            predicate(a) for a in [node, *node.iterancestors()] if a is not el
+        ) or predicate(el)
         if inside and node.text:
             total += len(node.text.strip())
         for child in node:
@@ -254,7 +256,11 @@ class _Page:
         parts = _BodyParts(self.url)
         for seg in self._segments(container):
             parts.add(seg)
-        after = [b for b in blocks if self.order[b] > self._last_order(container) and b in set(module.iter())]
+        after = [
+            b
+            for b in blocks
+            if self.order[b] > self._last_order(container) and b in set(module.iter())
+        ]
         for el in after:
             parts.add_trailer(el)
 
@@ -346,9 +352,11 @@ class _Page:
             if len(links) < 2 or len(links) > 8:
                 continue
             texts = [clean_line(a.text_content()) for a in links]
-            if texts[0].lower() not in ("trang chủ", "trang chu", "home") and not markers.CRUMB_HINT.search(
-                _attr_hint(el)
-            ):
+            if texts[0].lower() not in (
+                "trang chủ",
+                "trang chu",
+                "home",
+            ) and not markers.CRUMB_HINT.search(_attr_hint(el)):
                 continue
             whole = clean_line(el.text_content())
             if not re.search(r"[›»>/|]", whole) and not markers.CRUMB_HINT.search(_attr_hint(el)):
@@ -470,7 +478,11 @@ class _BodyParts:
             self.author = line
 
     def _take_attachments(self, el: etree._Element, text: str) -> bool:
-        links = [a for a in el.iter("a") if a.get("href") and is_file_link(urljoin(self.base, a.get("href")))]
+        links = [
+            a
+            for a in el.iter("a")
+            if a.get("href") and is_file_link(urljoin(self.base, a.get("href")))
+        ]
         if not links:
             return False
         rest = clean_line(text)
@@ -491,7 +503,9 @@ class _BodyParts:
             return
         self._seen_files.add(url)
         name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-        self.attachments.append({"url": url, "filename": name, "link_text": clean_line(a.text_content())})
+        self.attachments.append(
+            {"url": url, "filename": name, "link_text": clean_line(a.text_content())}
+        )
 
     def _is_caption(self, el: etree._Element, text: str) -> bool:
         if len(text) > 300:
@@ -508,7 +522,12 @@ def _byline(paragraphs: list[str], styles: list[tuple[bool, bool]]) -> tuple[str
     last = paragraphs[-1]
     right, bold = styles[len(paragraphs) - 1] if len(styles) >= len(paragraphs) else (False, False)
     words = last.split()
-    if (right or bold) and len(last) <= 60 and len(words) <= 10 and not last.endswith((".", ":", "?", "!")):
+    if (
+        (right or bold)
+        and len(last) <= 60
+        and len(words) <= 10
+        and not last.endswith((".", ":", "?", "!"))
+    ):
         return last, paragraphs[:-1]
     return "", paragraphs
 

@@ -28,7 +28,9 @@ ATTACHMENT_LABEL = re.compile(
     r"|download|xem file|xem chi tiết|xem văn bản)\s*:?)?$",
     re.I,
 )
-AUTHOR_LINE = re.compile(r"^(?:tác giả|người viết|bài\s*(?:và ảnh)?|tin\s*(?:và ảnh)?)\s*:\s*(.+)$", re.I)
+AUTHOR_LINE = re.compile(
+    r"^(?:tác giả|người viết|bài\s*(?:và ảnh)?|tin\s*(?:và ảnh)?)\s*:\s*(.+)$", re.I
+)
 PLACEHOLDER_ALT = re.compile(r"^(?:anh tin bai|ảnh tin bài|anh|image|img|ảnh)$", re.I)
 
 # Class/id hints, matched as substrings of class and id attributes.

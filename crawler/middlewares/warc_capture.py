@@ -49,7 +49,9 @@ class WarcCaptureMiddleware:
             reason=_phrase(response.status),
             protocol=getattr(response, "protocol", None) or "HTTP/1.1",
             response_headers=_pairs(
-                (k, v) for k, v in response.headers.items() if k.lower() not in _DROP_RESPONSE_HEADERS
+                (k, v)
+                for k, v in response.headers.items()
+                if k.lower() not in _DROP_RESPONSE_HEADERS
             ),
             body=response.body,
             fetched_at=self.session.clock(),

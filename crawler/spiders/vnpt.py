@@ -1,6 +1,6 @@
 """The VNPT portal spider: from a portal's root, every article once, with its images and attachments.
 
-    scrapy crawl vnpt -a url=https://sxd.laocai.gov.vn/
+scrapy crawl vnpt -a url=https://sxd.laocai.gov.vn/
 """
 
 from __future__ import annotations
@@ -140,7 +140,11 @@ class VnptSpider(Spider):
                 callback=self.parse_asset,
                 errback=self.on_error,
                 priority=PRIORITY_ASSET,
-                meta={"govarchive_site": host, "govarchive_asset": kind, "govarchive_asset_url": url},
+                meta={
+                    "govarchive_site": host,
+                    "govarchive_asset": kind,
+                    "govarchive_asset_url": url,
+                },
             )
 
     # images and attachments -------------------------------------------------------------------

@@ -25,8 +25,7 @@ def gold_articles(site: Site) -> list[dict[str, Any]]:
                 "category": art.category.name,
                 "nfd": art.nfd,
                 "images": [
-                    {"src": site.media_url(img.path), "caption": img.caption}
-                    for img in art.images
+                    {"src": site.media_url(img.path), "caption": img.caption} for img in art.images
                 ],
                 "attachments": [
                     {

@@ -75,7 +75,7 @@ def frame(site: Site, title: str, main: str, *, crumb: list[tuple[str, str]] | N
     )
     counter = (
         f'<div class="{c["counter"]}"><div class="title">Thống kê truy cập</div>'
-        '<ul><li>Đang online: <span>1</span></li><li>Hôm nay: <span>1</span></li>'
+        "<ul><li>Đang online: <span>1</span></li><li>Hôm nay: <span>1</span></li>"
         "<li>Trong tuần: <span>1</span></li><li>Trong tháng: <span>1</span></li>"
         "<li>Tất cả: <span>1</span></li></ul></div>"
     )
@@ -232,7 +232,7 @@ def article_page(site: Site, art: Article, *, printable: bool = False) -> str:
     others = [a for a in site.portal.latest(8) if a.id != art.id][:4]
     related_html = "".join(
         f'<li><a href="{escape(rel(site, site.article_url(a)))}">{t(a, a.title)}</a> '
-        f'<span>({a.published:%d/%m/%Y})</span></li>'
+        f"<span>({a.published:%d/%m/%Y})</span></li>"
         for a in related
     )
     others_html = "".join(
@@ -244,7 +244,9 @@ def article_page(site: Site, art: Article, *, printable: bool = False) -> str:
         '<input type="text" name="name" placeholder="Họ và tên"><textarea name="content"></textarea>'
         '<input type="submit" value="Gửi ý kiến"></form></div>'
     )
-    header = f"{date_html}{title_html}" if site.profile.skin == "old" else f"{title_html}{date_html}"
+    header = (
+        f"{date_html}{title_html}" if site.profile.skin == "old" else f"{title_html}{date_html}"
+    )
     module = (
         f'<div class="{c["module"]}"><div class="ArticleDetail">{header}{tools}{audio}{lead_html}'
         f"{open_body}{body}{close_body}{after}</div>"
@@ -322,7 +324,9 @@ def _image(site: Site, art: Article, path: str, alt: str, caption: str) -> str:
 
 
 def not_found_page(site: Site) -> str:
-    return frame(site, "Không tìm thấy trang", '<div class="error">Trang bạn yêu cầu không tồn tại.</div>')
+    return frame(
+        site, "Không tìm thấy trang", '<div class="error">Trang bạn yêu cầu không tồn tại.</div>'
+    )
 
 
 def robots_txt() -> str:

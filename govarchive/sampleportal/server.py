@@ -83,7 +83,11 @@ class PortalHandler(_Quiet):
             out = render.category_page(site, cat, page)
             return None if out is None else (200, out.encode(), html)
         if path == "/dang-nhap" or query.get("ctl") == "login":
-            return 200, render.frame(site, "Đăng nhập", "<form><input name=u></form>").encode(), html
+            return (
+                200,
+                render.frame(site, "Đăng nhập", "<form><input name=u></form>").encode(),
+                html,
+            )
         return None
 
     def find_article(self, path: str, query: dict[str, str]) -> Article | None:

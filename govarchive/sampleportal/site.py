@@ -38,14 +38,18 @@ class Site:
         """The canonical address the gold expects."""
         if self.profile.skin == "old":
             c = art.category
-            return f"{self.base}/{self.profile.sid}/{c.pageid}/{c.catid}/{art.id}/{c.slug}/{art.slug}"
+            return (
+                f"{self.base}/{self.profile.sid}/{c.pageid}/{c.catid}/{art.id}/{c.slug}/{art.slug}"
+            )
         return f"{self.base}/{art.category.slug}/{art.slug}-{art.id}"
 
     def article_alt_url(self, art: Article) -> str:
         """A second address for the same article: Default.aspx on the old skin, tracking-tagged on the new."""
         if self.profile.skin == "old":
             c = art.category
-            return self._aspx(pageid=c.pageid, catid=c.catid, id=art.id, catname=c.slug, title=art.slug)
+            return self._aspx(
+                pageid=c.pageid, catid=c.catid, id=art.id, catname=c.slug, title=art.slug
+            )
         return f"{self.article_url(art)}?utm_source=zalo&utm_medium=share&fbclid=IwAR0{art.id}"
 
     def print_url(self, art: Article) -> str:
@@ -53,7 +57,11 @@ class Site:
         return f"{self.article_url(art)}{sep}print=1"
 
     def login_url(self) -> str:
-        return self._aspx(pageid=1, ctl="login") if self.profile.skin == "old" else f"{self.base}/dang-nhap"
+        return (
+            self._aspx(pageid=1, ctl="login")
+            if self.profile.skin == "old"
+            else f"{self.base}/dang-nhap"
+        )
 
     def media_url(self, path: str) -> str:
         return f"{self.storage}{path}"

@@ -1,0 +1,125 @@
+"""The command line as a user meets it: help everywhere, and one clear line for bad input."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BIN, run_cli
+
+REPO = Path(__file__).resolve().parent.parent
+COMMANDS = ["crawl", "demo", "sample-portal"]
+
+
+def one_clean_error_line(result: subprocess.CompletedProcess) -> str:
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("govarchive: error:")]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_help_everywhere(command):
+    result = run_cli(*([command] if command else []), "--help")
+    assert result.returncode == 0
+    assert "usage: govarchive" in result.stdout
+    if command:
+        assert "--help" in result.stdout
+
+
+def test_help_mentions_every_command_and_readme_documents_them():
+    out = run_cli("--help").stdout
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert command in out
+        assert f"govarchive {command}" in readme
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["crawl", "not a url"],
+        ["crawl", "ftp://portal.gov.vn/"],
+        ["crawl", "http://"],
+        ["crawl", "http://portal.gov.vn:99999/"],
+        ["crawl", "http://127.0.0.1:1/", "--delay", "-1"],
+        ["crawl", "http://127.0.0.1:1/", "--concurrency", "0"],
+        ["crawl", "http://127.0.0.1:1/", "--max-pages", "many"],
+        ["crawl"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_arguments_one_line_no_traceback(args, tmp_path):
+    result = run_cli(*args, "--archive", str(tmp_path / "a"))
+    assert result.returncode == 2
+    one_clean_error_line(result)
+    assert not (tmp_path / "a").exists(), "nothing written for bad input"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_host(tmp_path):
+    url = f"http://127.0.0.1:{_free_port()}/"
+    result = run_cli("crawl", url, "--archive", str(tmp_path), "--delay", "0")
+    assert result.returncode == 1
+    line = one_clean_error_line(result)
+    assert url in line and "could not reach" in line
+    con = sqlite3.connect(tmp_path / "archive.db")
+    assert con.execute("SELECT status FROM crawls").fetchall() == [("failed",)]
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert list((tmp_path / "warc").glob("*.warc.gz")) == [], "no empty WARC left behind"
+
+
+@pytest.mark.parametrize("shape", ["file", "under_file"])
+def test_archive_folder_that_cannot_be_written(tmp_path, shape):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder")
+    target = blocker if shape == "file" else blocker / "archive"
+    result = run_cli("crawl", "http://127.0.0.1:1/", "--archive", str(target))
+    assert result.returncode == 1
+    line = one_clean_error_line(result)
+    assert str(blocker) in line and "--archive" in line
+    assert blocker.read_text() == "a file, not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+
+
+def test_archive_from_environment(sample_portal, tmp_path):
+    env = {**os.environ, "GOVARCHIVE_ARCHIVE": str(tmp_path / "env-archive")}
+    site = sample_portal.sites[1]
+    result = subprocess.run(
+        [str(BIN / "govarchive"), "crawl", site.home_url(), "--delay", "0", "--max-pages", "3"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "env-archive" / "archive.db").is_file()
+    assert not (tmp_path / "govarchive-data").exists()
+
+
+def test_scrapy_crawl_uses_the_same_spider(sample_portal, tmp_path):
+    site = next(s for s in sample_portal.sites if s.profile.key == "bacha")
+    env = {**os.environ, "GOVARCHIVE_ARCHIVE": str(tmp_path)}
+    result = subprocess.run(
+        [str(BIN / "scrapy"), "crawl", "vnpt", "-a", f"url={site.home_url()}",
+         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"],
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=240,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    con = sqlite3.connect(tmp_path / "archive.db")
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == len(site.portal.articles)
+    assert con.execute("SELECT status FROM crawls").fetchall() == [("finished",)]
+
+
+def test_demo_reports_every_gold_article(tmp_path):
+    result = run_cli("demo", "--archive", str(tmp_path / "demo"))
+    assert result.returncode == 0, result.stderr
+    assert "all 44 gold articles stored, each once" in result.stdout
