@@ -108,22 +108,16 @@ class ArchiveDB:
                 "SELECT count(*) FROM captures WHERE crawl_id = ? AND (status IS NULL OR status >= 400)",
                 [crawl_id],
             )
-            new = self._count(
-                "SELECT count(*) FROM articles a JOIN captures c ON c.id = a.capture_id "
-                "WHERE a.first_seen >= (SELECT started_at FROM crawls WHERE id = ?) "
-                "AND c.crawl_id = ?",
-                [crawl_id, crawl_id],
-            )
-            figures = {"pages": pages, "errors": errors, "articles_new": new}
+            figures = {"pages": pages, "errors": errors}
             self.db["crawls"].update(
                 crawl_id,
                 {"finished_at": iso_utc(self.clock()), "status": status, "error": error, **figures},
             )
-        return figures
-
-    def bump_crawl(self, crawl_id: int, column: str, by: int = 1) -> None:
-        assert column in {"articles_updated"}
-        self.db.execute(f"UPDATE crawls SET {column} = {column} + ? WHERE id = ?", [by, crawl_id])
+            row = self._one(
+                "SELECT articles_new, articles_updated FROM crawls WHERE id = ?", [crawl_id]
+            )
+        assert row is not None
+        return {**figures, "articles_new": row[0], "articles_updated": row[1]}
 
     # captures ---------------------------------------------------------------------------------
     def add_capture(
@@ -163,8 +157,9 @@ class ArchiveDB:
 
     # articles ---------------------------------------------------------------------------------
     def store_article(
-        self, site_id: int, capture_id: int | None, art: ArticleRecord
+        self, site_id: int, crawl_id: int, capture_id: int | None, art: ArticleRecord
     ) -> StoreOutcome:
+        """One article with its images and attachments, counted on its crawl: one transaction."""
         now = iso_utc(self.clock())
         digest = art.content_hash()
         fields = {
@@ -198,6 +193,7 @@ class ArchiveDB:
                     .last_pk
                 )
                 self._write_children(article_id, art)
+                self._count_on_crawl(crawl_id, "articles_new")
                 return "new"
             article_id, old_hash = int(row[0]), row[1]
             if old_hash == digest:
@@ -209,7 +205,11 @@ class ArchiveDB:
             self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
             self.db.execute("DELETE FROM attachments WHERE article_id = ?", [article_id])
             self._write_children(article_id, art)
+            self._count_on_crawl(crawl_id, "articles_updated")
             return "updated"
+
+    def _count_on_crawl(self, crawl_id: int, column: str) -> None:
+        self.db.execute(f"UPDATE crawls SET {column} = {column} + 1 WHERE id = ?", [crawl_id])
 
     def _write_children(self, article_id: int, art: ArticleRecord) -> None:
         self.db["images"].insert_all(

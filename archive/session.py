@@ -89,10 +89,7 @@ class ArchiveSession:
         self, host: str, capture_id: int | None, article: ArticleRecord
     ) -> StoreOutcome:
         assert self.db is not None
-        outcome = self.db.store_article(self.site_ids[host], capture_id, article)
-        if outcome == "updated":
-            self.db.bump_crawl(self.crawl_ids[host], "articles_updated")
-        return outcome
+        return self.db.store_article(self.site_ids[host], self.crawl_ids[host], capture_id, article)
 
     def record_attachment_file(self, url: str, **facts: Any) -> int:
         assert self.db is not None

@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from archive.folder import ArchiveFolder
+from crawler.identity import user_agent
 from crawler.spiders.vnpt import VnptSpider
 
 
@@ -48,18 +49,18 @@ class CrawlReport:
         return bool(self.sites) and all(s.status == "finished" for s in self.sites)
 
 
-def validate_url(url: str) -> str:
-    """A portal root must be an absolute http(s) URL with a host."""
+def validate_url(url: str, what: str = "portal URL") -> str:
+    """An absolute http(s) URL with a host, or a CrawlError saying what to give instead."""
+    parts = urlsplit(url.strip())
     try:
-        parts = urlsplit(url.strip())
-        port = parts.port  # raises on a malformed port
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError:
-        parts, port = None, None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        valid = False
+    if not valid:
         raise CrawlError(
-            f"not a portal URL: {url!r}; give a full address such as https://sxd.laocai.gov.vn/"
+            f"not a {what}: {url!r}; give a full address such as https://sxd.laocai.gov.vn/"
         )
-    del port
     return url.strip()
 
 
@@ -71,10 +72,14 @@ def crawl_settings(
     max_pages: int = 0,
     progress: bool = False,
     verbose: bool = False,
+    contact: str | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> tuple[Settings, Path | None]:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    if contact:
+        settings.set("GOVARCHIVE_CONTACT", contact, priority="cmdline")
+        settings.set("USER_AGENT", user_agent(contact), priority="cmdline")
     settings.set("GOVARCHIVE_ARCHIVE", str(folder.root), priority="cmdline")
     if delay is not None:
         settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
@@ -106,6 +111,7 @@ def run_crawl(
     max_pages: int = 0,
     progress: bool = False,
     verbose: bool = False,
+    contact: str | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> CrawlReport:
     """Crawl every portal in `urls` into one archive folder. Checks input before touching anything."""
@@ -120,6 +126,8 @@ def run_crawl(
         raise CrawlError("--concurrency must be at least 1")
     if max_pages < 0:
         raise CrawlError("--max-pages must be 0 (no limit) or more")
+    if contact is not None:
+        validate_url(contact, what="contact URL")
     folder = ArchiveFolder.prepare(archive)
     settings, log_file = crawl_settings(
         folder,
@@ -128,6 +136,7 @@ def run_crawl(
         max_pages=max_pages,
         progress=progress,
         verbose=verbose,
+        contact=contact,
         overrides=overrides,
     )
     process = CrawlerProcess(settings)

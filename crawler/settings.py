@@ -3,19 +3,15 @@
 import os
 
 from archive.folder import DEFAULT_ARCHIVE_DIR, ENV_VAR
-from govarchive import __version__
+from crawler.identity import DEFAULT_CONTACT, user_agent
 
 BOT_NAME = "govarchive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # Who we are, and how to reach us: portal operators read this in their logs.
-GOVARCHIVE_CONTACT = os.environ.get(
-    "GOVARCHIVE_CONTACT", "https://github.com/govarchive/govarchive"
-)
-USER_AGENT = (
-    f"govarchive/{__version__} (+{GOVARCHIVE_CONTACT}; archive of Vietnamese government portals)"
-)
+GOVARCHIVE_CONTACT = os.environ.get("GOVARCHIVE_CONTACT", DEFAULT_CONTACT)
+USER_AGENT = user_agent(GOVARCHIVE_CONTACT)
 
 # Being a good guest on small public servers.
 ROBOTSTXT_OBEY = True

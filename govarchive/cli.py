@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-pages", type=_non_negative_int, default=0, metavar="N",
         help="stop following links after N pages per portal (default 0: no limit)",
     )  # fmt: skip
+    crawl.add_argument(
+        "--contact", metavar="URL", default=None,
+        help="contact URL sent in the User-Agent (default: $GOVARCHIVE_CONTACT or the project page)",
+    )  # fmt: skip
     crawl.add_argument("--verbose", action="store_true", help="log to the terminal, not to a file")
 
     demo = sub.add_parser(
@@ -152,6 +156,7 @@ def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
             max_pages=args.max_pages,
             progress=True,
             verbose=args.verbose,
+            contact=args.contact,
         )
     except CrawlError as exc:
         raise UsageProblem(str(exc)) from None

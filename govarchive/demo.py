@@ -10,7 +10,7 @@ from rich.console import Console
 from crawler.run import CrawlReport, run_crawl
 from govarchive.report import print_report
 from govarchive.sampleportal.gold import gold_articles
-from govarchive.sampleportal.server import SampleServers
+from govarchive.sampleportal.process import SamplePortalProcess
 from govarchive.sampleportal.site import Site
 
 
@@ -39,8 +39,8 @@ def check_gold(db_path: Path, sites: list[Site]) -> tuple[int, list[str]]:
     return found, problems
 
 
-def run_demo(archive: str | None, console: Console, ports: tuple[int, ...] = ()) -> int:
-    with SampleServers(ports=ports) as servers:
+def run_demo(archive: str | None, console: Console) -> int:
+    with SamplePortalProcess() as servers:
         for site in servers.sites:
             console.print(f"serving sample portal [bold]{site.profile.site_name}[/] at {site.base}")
         console.print(f"serving its storage host at {servers.sites[0].storage}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from govarchive.sampleportal.content import build_portal
+from govarchive.sampleportal.process import SamplePortalProcess
 from govarchive.sampleportal.site import Site
 
 TESTED_PROFILES = ("laocai", "bacha")  # "ninhbinh" is held out: never used by tests
@@ -34,40 +33,10 @@ def run_cli(
     )
 
 
-@dataclass
-class PortalProcess:
-    proc: subprocess.Popen
-    sites: list[Site]
-
-    def url(self, profile: str) -> str:
-        return next(s.home_url() for s in self.sites if s.profile.key == profile)
-
-
-def start_sample_portal(*profiles: str) -> PortalProcess:
-    args = []
-    for p in profiles:
-        args += ["--profile", p]
-    proc = subprocess.Popen(
-        govarchive_cmd("sample-portal", *args), stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line:
-        proc.kill()
-        raise RuntimeError("sample portal did not start")
-    described = json.loads(line)["sites"]
-    sites = [
-        Site(build_portal(d["profile"]), d["url"].rstrip("/"), d["storage"]) for d in described
-    ]
-    return PortalProcess(proc, sites)
-
-
 @pytest.fixture(scope="session")
 def sample_portal():
-    portal = start_sample_portal(*TESTED_PROFILES)
-    yield portal
-    portal.proc.terminate()
-    portal.proc.wait(10)
+    with SamplePortalProcess(TESTED_PROFILES) as portal:
+        yield portal
 
 
 @dataclass

@@ -123,3 +123,27 @@ def test_demo_reports_every_gold_article(tmp_path):
     result = run_cli("demo", "--archive", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr
     assert "all 44 gold articles stored, each once" in result.stdout
+
+
+def test_contact_url_goes_into_the_user_agent(sample_portal, tmp_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    site = sample_portal.sites[0]
+    result = run_cli(
+        "crawl", site.home_url(), "--archive", str(tmp_path), "--delay", "0",
+        "--max-pages", "1", "--contact", "https://archive.example.org/contact",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (warc,) = (tmp_path / "warc").glob("*.warc.gz")
+    with warc.open("rb") as fh:
+        agents = {
+            r.http_headers.get_header("User-Agent")
+            for r in ArchiveIterator(fh)
+            if r.rec_type == "request"
+        }
+    assert agents == {
+        "govarchive/0.1.0 (+https://archive.example.org/contact; archive of Vietnamese government portals)"
+    }
+    bad = run_cli("crawl", site.home_url(), "--archive", str(tmp_path), "--contact", "nope")
+    assert bad.returncode == 2
+    assert "contact URL" in one_clean_error_line(bad)

@@ -190,6 +190,19 @@ def test_raw_bytes_recorded_before_decompression(crawled):
     assert gzipped > 50
 
 
+def test_error_responses_are_archived_too(crawled):
+    con = db(crawled.archive)
+    for site in crawled.sites:
+        row = con.execute("SELECT * FROM captures WHERE url = ?", [site.removed_url()]).fetchone()
+        assert row["status"] == 404 and row["warc_file"], site.removed_url()
+        with (crawled.archive / "warc" / row["warc_file"]).open("rb") as fh:
+            fh.seek(row["warc_offset"])
+            record = next(iter(ArchiveIterator(fh)))
+        assert record.http_headers.get_statuscode() == "404"
+        assert record.http_headers.protocol == "HTTP/1.1"
+        assert record.http_headers.statusline == "404 Not Found"
+
+
 def test_robots_storage_and_scope(crawled):
     con = db(crawled.archive)
     urls = [r[0] for r in con.execute("SELECT url FROM captures")]
@@ -211,7 +224,7 @@ def test_crawl_rows_and_summary(crawled):
     assert [c["status"] for c in crawls] == ["finished", "finished"]
     for crawl, site in zip(crawls, crawled.sites, strict=True):
         assert crawl["articles_new"] == len(site.portal.articles)
-        assert crawl["errors"] == 0
+        assert crawl["errors"] == 1  # the dead link on the home page
         n = con.execute(
             "SELECT count(*) FROM captures WHERE crawl_id = ?", [crawl["id"]]
         ).fetchone()

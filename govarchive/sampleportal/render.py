@@ -128,6 +128,8 @@ def home_page(site: Site) -> str:
             f'<div class="box-home"><h2><a href="{escape(rel(site, site.category_url(cat)))}">'
             f"{escape(cat.name)}</a></h2>{_list_wrap(site, items)}</div>"
         )
+    gone = escape(rel(site, site.removed_url()))
+    blocks.append(f'<div class="box-home"><a href="{gone}">Thông báo tuyển dụng năm 2022</a></div>')
     return frame(site, "Trang chủ", "".join(blocks))
 
 

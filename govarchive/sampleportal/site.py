@@ -52,6 +52,15 @@ class Site:
             )
         return f"{self.article_url(art)}?utm_source=zalo&utm_medium=share&fbclid=IwAR0{art.id}"
 
+    def removed_url(self) -> str:
+        """An article link that answers 404, as dead links on real portals do."""
+        cat = self.portal.categories[0]
+        gone = self.profile.first_id - 1
+        if self.profile.skin == "old":
+            sid = self.profile.sid
+            return f"{self.base}/{sid}/{cat.pageid}/{cat.catid}/{gone}/{cat.slug}/bai-viet-da-go"
+        return f"{self.base}/{cat.slug}/bai-viet-da-go-{gone}"
+
     def print_url(self, art: Article) -> str:
         sep = "&" if "?" in self.article_url(art) else "?"
         return f"{self.article_url(art)}{sep}print=1"
