@@ -45,7 +45,7 @@ class ProgressLine:
         assert stats is not None
         pages = stats.get_value("govarchive/captures", 0)
         articles = stats.get_value("govarchive/articles/new", 0)
-        errors = stats.get_value("govarchive/fetch_errors", 0)
+        errors = stats.get_value("govarchive/errors", 0)
         elapsed = max(time.monotonic() - self.started, 1e-6)
         return (
             f"pages {pages}  articles {articles}  errors {errors}  "

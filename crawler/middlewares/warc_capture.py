@@ -64,6 +64,8 @@ class WarcCaptureMiddleware:
         request.meta["govarchive_capture_id"] = capture_id
         self.stats.inc_value("govarchive/captures")
         self.stats.inc_value(f"govarchive/captures/status/{response.status}")
+        if response.status >= 400:
+            self.stats.inc_value("govarchive/errors")
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
@@ -74,6 +76,7 @@ class WarcCaptureMiddleware:
         error = f"{type(exception).__name__}: {exception}".strip()
         self.session.capture_failure(crawl_id, request.url, request.method, error[:500])
         self.stats.inc_value("govarchive/fetch_errors")
+        self.stats.inc_value("govarchive/errors")
         return None
 
 
