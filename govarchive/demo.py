@@ -59,7 +59,7 @@ def run_demo(archive: str | None, console: Console) -> int:
     if found == total and report.ok:
         console.print(f"[green]all {total} gold articles stored, each once[/]")
         console.print(
-            f"try: sqlite3 {report.archive / 'archive.db'} "
+            f"try: .venv/bin/sqlite-utils {report.archive / 'archive.db'} --table "
             '"SELECT published_at, title FROM articles ORDER BY published_at DESC LIMIT 5"'
         )
         return 0
