@@ -34,6 +34,8 @@ class ArticleRecord:
     published_at: str | None = None
     images: list[Mapping[str, Any]] = field(default_factory=list)
     attachments: list[Mapping[str, Any]] = field(default_factory=list)
+    body_html: str = ""
+    text_flags: list[str] = field(default_factory=list)
 
     def content_hash(self) -> str:
         parts = [self.title, self.summary, self.body, self.author, self.published_at or ""]
@@ -170,6 +172,8 @@ class ArchiveDB:
             "author": art.author,
             "published_at": art.published_at,
             "content_hash": digest,
+            "body_html": art.body_html,
+            "text_flags": json.dumps(sorted(art.text_flags)),
         }
         with self.db.atomic():
             row = self._one(

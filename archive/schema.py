@@ -125,5 +125,11 @@ def m001_core(db: Database) -> None:
     db["attachments"].create_index(["url"])
 
 
+@migrations()
+def m002_body_html_and_text_flags(db: Database) -> None:
+    db["articles"].add_column("body_html", str)
+    db["articles"].add_column("text_flags", str)
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

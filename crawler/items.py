@@ -20,6 +20,8 @@ class ArticleItem:
     category: str
     images: list[dict[str, Any]] = field(default_factory=list)
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    body_html: str = ""
+    text_flags: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -12,6 +12,7 @@ import copy
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html import escape
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
@@ -19,7 +20,8 @@ from lxml import etree
 
 from crawler.extract import markers
 from crawler.extract.dates import looks_like_date_line, parse_vn_datetime
-from crawler.extract.text import clean_block, clean_line, nfc
+from crawler.extract.legacy import convert_legacy, from_tcvn3, from_vni
+from crawler.extract.text import clean_block, clean_line, nfc, squash
 from crawler.urls import is_file_link
 
 BLOCK_TAGS = {
@@ -47,20 +49,23 @@ class Extracted:
     category: str
     images: list[dict[str, str]] = field(default_factory=list)
     attachments: list[dict[str, str]] = field(default_factory=list)
+    body_html: str = ""
+    text_flags: list[str] = field(default_factory=list)
 
 
 def extract_article(html: str, url: str) -> Extracted:
     if not html or not html.strip():
         raise NotArticle("empty_page")
+    composed = nfc(html)
     try:
-        doc = lxml.html.document_fromstring(nfc(html))
+        doc = lxml.html.document_fromstring(composed)
     except (etree.ParserError, ValueError) as exc:
         raise NotArticle("unparsable") from exc
     for el in list(doc.iter(*DROP_TAGS)):
         _drop(el)
     for el in list(doc.iter(etree.Comment)):
         _drop(el)
-    return _Page(doc, url).extract()
+    return _Page(doc, url, decomposed=composed != html).extract()
 
 
 def _drop(el: etree._Element) -> None:
@@ -149,10 +154,36 @@ def _right_aligned(el: etree._Element) -> bool:
     return False
 
 
+class _Flags:
+    """What was done to the text, for researchers: legacy conversions, doubts, normalisation."""
+
+    def __init__(self) -> None:
+        self.flags: set[str] = set()
+        self.last: str | None = None
+
+    def add(self, flag: str) -> None:
+        self.flags.add(flag)
+
+    def fix(self, text: str) -> str:
+        if not text:
+            return text
+        result = convert_legacy(text)
+        self.last = result.encoding
+        if result.encoding:
+            self.flags.add(f"legacy_{result.encoding}")
+        if result.doubtful:
+            self.flags.add("legacy_doubtful")
+        return result.text
+
+    def sorted(self) -> list[str]:
+        return sorted(self.flags)
+
+
 class _Page:
-    def __init__(self, doc: etree._Element, url: str) -> None:
+    def __init__(self, doc: etree._Element, url: str, decomposed: bool = False) -> None:
         self.doc = doc
         self.url = url
+        self.decomposed = decomposed
         self.order = {el: i for i, el in enumerate(doc.iter())}
 
     # title ------------------------------------------------------------------------------------
@@ -252,38 +283,48 @@ class _Page:
         container = self.find_body(title_el, blocks)
         module = self._common_ancestor(title_el, container)
 
-        summary, lead_el = self.find_lead(title_el, container, blocks)
+        summary, _ = self.find_lead(title_el, container, blocks)
         parts = _BodyParts(self.url)
         for seg in self._segments(container):
             parts.add(seg)
-        after = [
-            b
-            for b in blocks
-            if self.order[b] > self._last_order(container) and b in set(module.iter())
-        ]
-        for el in after:
-            parts.add_trailer(el)
+        body_end = self._last_order(container)
+        in_module = set(module.iter())
+        for el in blocks:
+            if self.order[el] > body_end and el in in_module:
+                parts.add_trailer(el)
+        for para in parts.paragraphs:
+            if summary and para.text == summary:
+                parts.remove(para)
+        parts.byline()
 
-        paragraphs = parts.paragraphs
-        if summary:
-            paragraphs = [p for p in paragraphs if p != summary]
-        author = parts.author
-        if not author:
-            author, paragraphs = _byline(paragraphs, parts.styles)
-        body = "\n\n".join(paragraphs)
+        flags = _Flags()
+        title = flags.fix(title)
+        summary = flags.fix(summary)
+        author = flags.fix(parts.author)
+        for para in parts.paragraphs:
+            fixed = flags.fix(para.text)
+            if fixed != para.text:
+                convert = from_tcvn3 if flags.last == "tcvn3" else from_vni
+                para.text, para.html = fixed, convert(para.html)
+        for img in parts.images:
+            img["caption"] = flags.fix(img["caption"])
+        body = "\n\n".join(p.text for p in parts.paragraphs)
         if len(body) < MIN_BODY_CHARS:
             raise NotArticle("empty_body")
+        if self.decomposed:
+            flags.add("nfd_normalized")
 
-        published = self.find_date(title_el, container, module)
         return Extracted(
             title=title,
             summary=summary,
             body=body,
             author=author,
-            published_at=published,
-            category=self.find_category(title),
+            published_at=self.find_date(title_el, container, module),
+            category=flags.fix(self.find_category(title)),
             images=parts.images,
             attachments=parts.attachments,
+            body_html=parts.body_html(),
+            text_flags=flags.sorted(),
         )
 
     def _last_order(self, el: etree._Element) -> int:
@@ -414,18 +455,32 @@ class _Page:
             yield p
 
 
+@dataclass
+class _Para:
+    text: str
+    html: str
+    right: bool
+    bold: bool
+
+
 class _BodyParts:
     """Sorts the body's blocks into paragraphs, images with captions, attachments and a byline."""
 
     def __init__(self, base_url: str) -> None:
         self.base = base_url
-        self.paragraphs: list[str] = []
-        self.styles: list[tuple[bool, bool]] = []  # (right-aligned, bold) per paragraph
+        self.items: list[_Para | dict[str, str]] = []  # paragraphs and images, in page order
         self.images: list[dict[str, str]] = []
         self.attachments: list[dict[str, str]] = []
         self.author = ""
         self._pending_image: dict[str, str] | None = None
         self._seen_files: set[str] = set()
+
+    @property
+    def paragraphs(self) -> list[_Para]:
+        return [i for i in self.items if isinstance(i, _Para)]
+
+    def remove(self, para: _Para) -> None:
+        self.items = [i for i in self.items if i is not para]
 
     def add(self, el: etree._Element) -> None:
         raw = _text(el)
@@ -440,6 +495,7 @@ class _BodyParts:
                     continue
                 entry = {"src": src, "alt": clean_line(img.get("alt", "")), "caption": ""}
                 self.images.append(entry)
+                self.items.append(entry)
                 self._pending_image = entry
             return
         if not text:
@@ -455,11 +511,13 @@ class _BodyParts:
         if author and len(text) <= 80:
             self.author = clean_line(author.group(1))
             return
-        for para in re.split(r"\n{2,}", text):
-            para = clean_line(para.replace("\n", " "))
-            if para:
-                self.paragraphs.append(para)
-                self.styles.append((_right_aligned(el), _dominant(el, _is_bold, para)))
+        right, bold = _right_aligned(el), None
+        chunks = [clean_line(c.replace("\n", " ")) for c in re.split(r"\n{2,}", text)]
+        chunks = [c for c in chunks if c]
+        html = _inline_html(el, self.base) if len(chunks) == 1 else ""
+        for chunk in chunks:
+            bold = _dominant(el, _is_bold, chunk)
+            self.items.append(_Para(chunk, html or escape(chunk), right, bold))
 
     def add_trailer(self, el: etree._Element) -> None:
         """A block after the body but inside the article: attachments or a byline, nothing else."""
@@ -488,14 +546,10 @@ class _BodyParts:
         rest = clean_line(text)
         for a in links:
             rest = rest.replace(clean_line(a.text_content()), " ")
-        if not markers.ATTACHMENT_LABEL.match(clean_line(rest)):
-            # A sentence that links a file: keep the sentence, still list the file.
-            for a in links:
-                self._add_file(a)
-            return False
         for a in links:
             self._add_file(a)
-        return True
+        # A sentence that links a file stays in the body; a bare download line does not.
+        return bool(markers.ATTACHMENT_LABEL.match(clean_line(rest)))
 
     def _add_file(self, a: etree._Element) -> None:
         url = urljoin(self.base, a.get("href", "").strip())
@@ -514,22 +568,70 @@ class _BodyParts:
             return True
         return _dominant(el, _is_italic, text)
 
+    def byline(self) -> None:
+        """The closing byline: a short last paragraph set right or in bold, no sentence ending."""
+        paras = self.paragraphs
+        if self.author or len(paras) < 2:
+            return
+        last = paras[-1]
+        words = last.text.split()
+        if (
+            (last.right or last.bold)
+            and len(last.text) <= 60
+            and len(words) <= 10
+            and not last.text.endswith((".", ":", "?", "!", ";", ","))
+        ):
+            self.author = last.text
+            self.remove(last)
 
-def _byline(paragraphs: list[str], styles: list[tuple[bool, bool]]) -> tuple[str, list[str]]:
-    """The closing byline: a short last paragraph set right or in bold, without sentence ending."""
-    if len(paragraphs) < 2:
-        return "", paragraphs
-    last = paragraphs[-1]
-    right, bold = styles[len(paragraphs) - 1] if len(styles) >= len(paragraphs) else (False, False)
-    words = last.split()
-    if (
-        (right or bold)
-        and len(last) <= 60
-        and len(words) <= 10
-        and not last.endswith((".", ":", "?", "!"))
-    ):
-        return last, paragraphs[:-1]
-    return "", paragraphs
+    def body_html(self) -> str:
+        out = []
+        for item in self.items:
+            if isinstance(item, _Para):
+                out.append(f"<p>{item.html}</p>")
+            else:
+                img = f'<img src="{escape(item["src"])}" alt="{escape(item["alt"])}">'
+                cap = (
+                    f"<figcaption>{escape(item['caption'])}</figcaption>" if item["caption"] else ""
+                )
+                out.append(f"<figure>{img}{cap}</figure>")
+        return "\n".join(out)
+
+
+_INLINE_KEEP = {"strong": "strong", "b": "strong", "em": "em", "i": "em", "u": "u", "sub": "sub",
+                "sup": "sup"}  # fmt: skip
+
+
+def _inline_html(el: etree._Element, base: str) -> str:
+    """The block's inline markup, reduced to emphasis, links and line breaks, text cleaned."""
+    parts: list[str] = []
+
+    def text(value: str | None) -> None:
+        if value:
+            parts.append(escape(squash(value)))
+
+    def walk(node: etree._Element) -> None:
+        text(node.text)
+        for child in node:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag == "br":
+                parts.append("<br>")
+            elif tag in _INLINE_KEEP:
+                parts.append(f"<{_INLINE_KEEP[tag]}>")
+                walk(child)
+                parts.append(f"</{_INLINE_KEEP[tag]}>")
+            elif tag == "a" and child.get("href"):
+                href = escape(urljoin(base, child.get("href", "").strip()))
+                parts.append(f'<a href="{href}">')
+                walk(child)
+                parts.append("</a>")
+            elif tag and tag != "img":
+                walk(child)
+            text(child.tail)
+
+    walk(el)
+    html = "".join(parts).strip()
+    return re.sub(r"^(?:<br>\s*)+|(?:\s*<br>)+$", "", html).strip()
 
 
 def _iso_meta(value: str) -> str | None:

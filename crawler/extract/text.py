@@ -14,10 +14,15 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def squash(text: str) -> str:
+    """NFC, invisible and control characters gone, runs of spaces and &nbsp; made one space."""
+    text = _CONTROL.sub("", _INVISIBLE.sub("", nfc(text)))
+    return _SPACES.sub(" ", text.replace("\n", " ").replace("\r", " "))
+
+
 def clean_line(text: str) -> str:
-    """NFC, invisible and control characters gone, runs of spaces and &nbsp; collapsed."""
-    text = _INVISIBLE.sub("", nfc(text))
-    text = _CONTROL.sub("", text)
+    """squash(), trimmed."""
+    text = _CONTROL.sub("", _INVISIBLE.sub("", nfc(text)))
     return _SPACES.sub(" ", text).strip()
 
 

@@ -36,6 +36,8 @@ class StorePipeline:
                     published_at=item.published_at,
                     images=item.images,
                     attachments=item.attachments,
+                    body_html=item.body_html,
+                    text_flags=item.text_flags,
                 ),
             )
             self.stats.inc_value(f"govarchive/articles/{outcome}")

@@ -131,6 +131,8 @@ class VnptSpider(Spider):
             category=art.category,
             images=art.images,
             attachments=art.attachments,
+            body_html=art.body_html,
+            text_flags=art.text_flags,
         )
         for kind, url in [("image", i["src"]) for i in art.images] + [
             ("attachment", a["url"]) for a in art.attachments
