@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import subprocess
 import sys
@@ -63,6 +64,8 @@ def test_every_gold_article_stored_exactly_once_with_its_fields(crawled):
         assert row["url"] == gold["url"]
         for field in ("title", "summary", "body", "author", "published_at", "category"):
             assert row[field] == gold[field], (gold["url"], field)
+        assert json.loads(row["text_flags"]) == gold["text_flags"], gold["url"]
+        assert row["body_html"].startswith(("<p>", "<figure>"))
         images = con.execute(
             "SELECT src, caption FROM images WHERE article_id = ? ORDER BY position", [row["id"]]
         ).fetchall()

@@ -28,6 +28,7 @@ def test_article_fields_match_gold(site, art):
     assert got.author == gold["author"]
     assert got.published_at == gold["published_at"]
     assert got.category == gold["category"]
+    assert got.text_flags == gold["text_flags"]
     assert [(i["src"], i["caption"]) for i in got.images] == [
         (i["src"], i["caption"]) for i in gold["images"]
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
@@ -21,7 +22,7 @@ from lxml import etree
 from crawler.extract import markers
 from crawler.extract.dates import looks_like_date_line, parse_vn_datetime
 from crawler.extract.legacy import convert_legacy, from_tcvn3, from_vni
-from crawler.extract.text import clean_block, clean_line, nfc, squash
+from crawler.extract.text import clean_block, clean_line, squash
 from crawler.urls import is_file_link
 
 BLOCK_TAGS = {
@@ -56,16 +57,15 @@ class Extracted:
 def extract_article(html: str, url: str) -> Extracted:
     if not html or not html.strip():
         raise NotArticle("empty_page")
-    composed = nfc(html)
     try:
-        doc = lxml.html.document_fromstring(composed)
+        doc = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as exc:
         raise NotArticle("unparsable") from exc
     for el in list(doc.iter(*DROP_TAGS)):
         _drop(el)
     for el in list(doc.iter(etree.Comment)):
         _drop(el)
-    return _Page(doc, url, decomposed=composed != html).extract()
+    return _Page(doc, url).extract()
 
 
 def _drop(el: etree._Element) -> None:
@@ -165,6 +165,8 @@ class _Flags:
         self.flags.add(flag)
 
     def fix(self, text: str) -> str:
+        """Raw text (soft hyphens and all, as TCVN3 needs them) converted if it is legacy."""
+        self.last = None
         if not text:
             return text
         result = convert_legacy(text)
@@ -175,15 +177,18 @@ class _Flags:
             self.flags.add("legacy_doubtful")
         return result.text
 
+    def converter(self):
+        """The conversion the last fix() applied, for the same block's markup."""
+        return {"tcvn3": from_tcvn3, "vni": from_vni}.get(self.last or "")
+
     def sorted(self) -> list[str]:
         return sorted(self.flags)
 
 
 class _Page:
-    def __init__(self, doc: etree._Element, url: str, decomposed: bool = False) -> None:
+    def __init__(self, doc: etree._Element, url: str) -> None:
         self.doc = doc
         self.url = url
-        self.decomposed = decomposed
         self.order = {el: i for i, el in enumerate(doc.iter())}
 
     # title ------------------------------------------------------------------------------------
@@ -283,8 +288,12 @@ class _Page:
         container = self.find_body(title_el, blocks)
         module = self._common_ancestor(title_el, container)
 
-        summary, _ = self.find_lead(title_el, container, blocks)
-        parts = _BodyParts(self.url)
+        flags = _Flags()
+        title = clean_line(flags.fix(title_el.text_content()))
+        summary, lead_el = self.find_lead(title_el, container, blocks)
+        if lead_el is not None:
+            summary = clean_line(flags.fix(lead_el.text_content()))
+        parts = _BodyParts(self.url, flags)
         for seg in self._segments(container):
             parts.add(seg)
         body_end = self._last_order(container)
@@ -297,21 +306,11 @@ class _Page:
                 parts.remove(para)
         parts.byline()
 
-        flags = _Flags()
-        title = flags.fix(title)
-        summary = flags.fix(summary)
-        author = flags.fix(parts.author)
-        for para in parts.paragraphs:
-            fixed = flags.fix(para.text)
-            if fixed != para.text:
-                convert = from_tcvn3 if flags.last == "tcvn3" else from_vni
-                para.text, para.html = fixed, convert(para.html)
-        for img in parts.images:
-            img["caption"] = flags.fix(img["caption"])
+        author = parts.author
         body = "\n\n".join(p.text for p in parts.paragraphs)
         if len(body) < MIN_BODY_CHARS:
             raise NotArticle("empty_body")
-        if self.decomposed:
+        if parts.decomposed or not unicodedata.is_normalized("NFC", title_el.text_content()):
             flags.add("nfd_normalized")
 
         return Extracted(
@@ -320,7 +319,7 @@ class _Page:
             body=body,
             author=author,
             published_at=self.find_date(title_el, container, module),
-            category=flags.fix(self.find_category(title)),
+            category=self.find_category(title),
             images=parts.images,
             attachments=parts.attachments,
             body_html=parts.body_html(),
@@ -466,14 +465,16 @@ class _Para:
 class _BodyParts:
     """Sorts the body's blocks into paragraphs, images with captions, attachments and a byline."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, flags: _Flags) -> None:
         self.base = base_url
+        self.flags = flags
         self.items: list[_Para | dict[str, str]] = []  # paragraphs and images, in page order
         self.images: list[dict[str, str]] = []
         self.attachments: list[dict[str, str]] = []
         self.author = ""
         self._pending_image: dict[str, str] | None = None
         self._seen_files: set[str] = set()
+        self.decomposed = False  # some kept text arrived in NFD
 
     @property
     def paragraphs(self) -> list[_Para]:
@@ -483,7 +484,8 @@ class _BodyParts:
         self.items = [i for i in self.items if i is not para]
 
     def add(self, el: etree._Element) -> None:
-        raw = _text(el)
+        raw = self.flags.fix(_text(el))
+        convert = self.flags.converter()
         text = clean_block(raw)
         if self._take_attachments(el, text):
             return
@@ -507,6 +509,8 @@ class _BodyParts:
         self._pending_image = None
         if markers.CHROME_LINE.match(clean_line(text)):
             return
+        if not unicodedata.is_normalized("NFC", raw):
+            self.decomposed = True
         author = markers.AUTHOR_LINE.match(clean_line(text))
         if author and len(text) <= 80:
             self.author = clean_line(author.group(1))
@@ -514,14 +518,14 @@ class _BodyParts:
         right, bold = _right_aligned(el), None
         chunks = [clean_line(c.replace("\n", " ")) for c in re.split(r"\n{2,}", text)]
         chunks = [c for c in chunks if c]
-        html = _inline_html(el, self.base) if len(chunks) == 1 else ""
+        html = _inline_html(el, self.base, convert) if len(chunks) == 1 else ""
         for chunk in chunks:
             bold = _dominant(el, _is_bold, chunk)
             self.items.append(_Para(chunk, html or escape(chunk), right, bold))
 
     def add_trailer(self, el: etree._Element) -> None:
         """A block after the body but inside the article: attachments or a byline, nothing else."""
-        text = clean_block(_text(el))
+        text = clean_block(self.flags.fix(_text(el)))
         if self._take_attachments(el, text):
             return
         line = clean_line(text)
@@ -602,13 +606,13 @@ _INLINE_KEEP = {"strong": "strong", "b": "strong", "em": "em", "i": "em", "u": "
                 "sup": "sup"}  # fmt: skip
 
 
-def _inline_html(el: etree._Element, base: str) -> str:
+def _inline_html(el: etree._Element, base: str, convert=None) -> str:
     """The block's inline markup, reduced to emphasis, links and line breaks, text cleaned."""
     parts: list[str] = []
 
     def text(value: str | None) -> None:
         if value:
-            parts.append(escape(squash(value)))
+            parts.append(escape(squash(convert(value) if convert else value)))
 
     def walk(node: etree._Element) -> None:
         text(node.text)

@@ -39,7 +39,6 @@ _VNI_SINGLE = {
 VIETNAMESE_LETTERS = set(
     "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
 )
-_VIET_ONLY = set("ăâđêôơư") | {c for c in VIETNAMESE_LETTERS if ord(c) >= 0x1EA0}
 # Latin-1 characters that never occur in Vietnamese words: the tell-tale of legacy text.
 _FOREIGN = (
     {chr(c) for c in range(0xA1, 0x100)}
@@ -58,17 +57,27 @@ class Conversion:
     doubtful: bool = False
 
 
-def _legacy_marks(text: str) -> tuple[int, int]:
-    """(characters typical of legacy text, genuine Vietnamese Unicode letters)."""
-    foreign = sum(1 for c in text if c in _FOREIGN or c == "\u00ad")
-    viet = sum(1 for c in text.lower() if c in _VIET_ONLY)
-    return foreign, viet
+# Letters legacy mojibake can never contain: a text holding any of them is real Unicode.
+_UNICODE_ONLY = re.compile(
+    r"[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]"
+)
+_HIGH = re.compile(
+    r"[\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
+
+
+_EMBEDDED = re.compile(
+    rf"[A-Za-z\u00ad]{_HIGH.pattern}|{_HIGH.pattern}[A-Za-z\u00ad]|{_HIGH.pattern}{{2}}"
+)
 
 
 def looks_legacy(text: str) -> bool:
-    """Characters no Vietnamese word has, and few genuine Vietnamese letters beside them."""
-    foreign, viet = _legacy_marks(text)
-    return foreign >= 1 and foreign > 2 * viet
+    """Characters a legacy font leaves behind, and none that only Unicode Vietnamese has."""
+    return bool(_HIGH.search(text)) and not _UNICODE_ONLY.search(nfc_text(text))
+
+
+def nfc_text(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 
 
 def from_tcvn3(text: str) -> str:
@@ -130,6 +139,11 @@ _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _NUCLEI_TEXT = """a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua
     uâ uê ui uô uơ uy ưa ưi ươ ưu yê iêu yêu oai oay oao oeo uây uôi ươi ươu uya uyê uyu"""
 _NUCLEI = sorted(_NUCLEI_TEXT.split(), key=len, reverse=True)
+# Nuclei closed by a glide (i/y/o/u): no final consonant follows, and the tone never sits on the glide.
+_CLOSED = {
+    n for n in _NUCLEI if len(n) > 1 and n[-1] in "iyou" and n not in ("ia", "ua", "ưa", "oo")
+}
+_CLOSED -= {"uy", "uyu"}
 _SYLLABLE = re.compile(
     r"^(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnpqrstvx])?"
     rf"({'|'.join(_NUCLEI)})(ng|nh|ch|[cmnpt])?$"
@@ -137,12 +151,26 @@ _SYLLABLE = re.compile(
 
 
 def is_syllable(word: str) -> bool:
-    """A well-formed Vietnamese syllable: known onset, vowel nucleus and coda, one tone at most."""
+    """A well-formed Vietnamese syllable: known onset, vowel nucleus and coda, one tone at most,
+    and no tone on a closing glide."""
     decomposed = unicodedata.normalize("NFD", word.lower())
     if sum(1 for c in decomposed if c in _TONES) > 1:
         return False
     toneless = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
-    return bool(_SYLLABLE.match(toneless))
+    match = _SYLLABLE.match(toneless)
+    if not match:
+        return False
+    nucleus, coda = match.group(2), match.group(3)
+    if nucleus in _CLOSED:
+        if coda:
+            return False
+        composed = unicodedata.normalize("NFC", word.lower())
+        last_vowel = composed[match.start(2) + len(nucleus) - 1]
+        if unicodedata.normalize("NFD", last_vowel)[1:] and any(
+            m in _TONES for m in unicodedata.normalize("NFD", last_vowel)
+        ):
+            return False
+    return True
 
 
 def validity(text: str) -> float:
@@ -153,15 +181,62 @@ def validity(text: str) -> float:
     return sum(1 for w in words if is_syllable(w)) / len(words)
 
 
+ACCEPT = 0.8  # share of well-formed syllables a conversion needs to be taken
+CONFIDENT = 0.95  # below this, a taken conversion is flagged doubtful
+
+
+ACCEPT = 0.8  # share of well-formed syllables a conversion needs to be taken
+CONFIDENT = 0.95  # below this, a taken conversion is flagged doubtful
+
+
 def convert_legacy(text: str) -> Conversion:
-    """Unicode text unchanged; legacy text converted with the encoding that fits it best."""
-    if not looks_legacy(text):
+    """Unicode text unchanged; legacy text converted with the encoding that fits it best.
+
+    A line mixing both (a Unicode label before a name pasted from a legacy document) is
+    converted run by run: each run of words free of Unicode-only letters is judged on its own.
+    """
+    if not _HIGH.search(text):
+        return Conversion(text, None)
+    if not _UNICODE_ONLY.search(nfc_text(text)):
+        return _convert_run(text)
+    tokens = re.split(r"(\s+)", text)
+    out: list[str] = []
+    run: list[str] = []
+    encodings: set[str] = set()
+    doubtful = False
+
+    def flush() -> None:
+        nonlocal doubtful
+        if run:
+            result = _convert_run("".join(run))
+            out.append(result.text)
+            doubtful = doubtful or result.doubtful
+            if result.encoding:
+                encodings.add(result.encoding)
+            run.clear()
+
+    for token in tokens:
+        if token.isspace() or not token:
+            (run if run else out).append(token)
+        elif _UNICODE_ONLY.search(nfc_text(token)):
+            flush()
+            out.append(token)
+        else:
+            run.append(token)
+    flush()
+    encoding = encodings.pop() if len(encodings) == 1 else None
+    return Conversion("".join(out), encoding, doubtful or len(encodings) > 1)
+
+
+def _convert_run(text: str) -> Conversion:
+    if not _EMBEDDED.search(text):  # lone symbols (©, ½) are not legacy letters
         return Conversion(text, None)
     before = validity(text)
     scored = [
         (validity(t), name, t) for name, t in (("tcvn3", from_tcvn3(text)), ("vni", from_vni(text)))
     ]
     score, encoding, converted = max(scored, key=lambda c: (c[0], c[1] == "tcvn3"))
-    if score <= before:
-        return Conversion(text, None, doubtful=True)
-    return Conversion(converted, encoding, doubtful=score < 0.9)
+    if score >= ACCEPT and score > before:
+        return Conversion(converted, encoding, doubtful=score < CONFIDENT)
+    broken = sum(1 for c in text if c in _FOREIGN or c == "\u00ad") >= 3 and before < 0.5
+    return Conversion(text, None, doubtful=broken)

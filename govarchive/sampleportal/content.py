@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from govarchive.sampleportal import texts
+from govarchive.sampleportal.legacyfonts import NotEncodable, to_tcvn3, to_vni
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 DATE_STYLES = 5
@@ -74,7 +75,17 @@ class Article:
     images: list[Image] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     nfd: bool = False
+    legacy: str | None = None  # body typed in a legacy font: "tcvn3" or "vni"
     markup: dict[str, int] = field(default_factory=dict)
+
+    def text_flags(self) -> list[str]:
+        """What the archive should note about this article's text."""
+        flags = []
+        if self.legacy:
+            flags.append(f"legacy_{self.legacy}")
+        if self.nfd:
+            flags.append("nfd_normalized")
+        return flags
 
     @property
     def slug(self) -> str:
@@ -212,11 +223,15 @@ def build_portal(key: str) -> Portal:
     for n, title in enumerate(titles):
         art_id = profile.first_id + n * 3 + rng.randrange(3)
         published = start + timedelta(days=n * 11 + rng.randrange(9), minutes=rng.randrange(600))
-        paragraphs = _paragraphs(rng, long=(n % 7 == 3), short=(n % 9 == 5))
+        legacy = {6: "tcvn3", 9: "vni"}.get(n % 11)
+        pool = _encodable(texts.SENTENCES, legacy)
+        paragraphs = _paragraphs(rng, pool, long=(n % 7 == 3), short=(n % 9 == 5))
         n_images = 0 if n % 6 == 1 else (4 if n % 8 == 2 else rng.randrange(1, 3))
         images = []
         for k in range(n_images):
-            caption = "" if (k == 1 and n % 5 == 0) else rng.choice(texts.CAPTIONS)
+            caption = (
+                "" if (k == 1 and n % 5 == 0) else rng.choice(_encodable(texts.CAPTIONS, legacy))
+            )
             images.append(
                 Image(
                     path=f"/{profile.storage_prefix}/{published:%Y/%m}/{art_id}-{k + 1}.jpg",
@@ -245,12 +260,13 @@ def build_portal(key: str) -> Portal:
                 title=title,
                 lead=texts.LEADS[n % len(texts.LEADS)] if n % 10 != 7 else "",
                 paragraphs=paragraphs,
-                author="" if n % 7 == 4 else rng.choice(texts.AUTHORS),
+                author="" if n % 7 == 4 else rng.choice(_encodable(texts.AUTHORS, legacy)),
                 published=published,
                 date_style=n % DATE_STYLES,
                 images=images,
                 attachments=attachments,
-                nfd=(n % 5 == 3),
+                nfd=(n % 5 == 3 and legacy is None),
+                legacy=legacy,
                 markup={
                     "title": rng.randrange(3),
                     "lead": rng.randrange(4),
@@ -266,10 +282,25 @@ def build_portal(key: str) -> Portal:
     return Portal(profile, categories, articles)
 
 
-def _paragraphs(rng: random.Random, *, long: bool, short: bool) -> list[str]:
+def _paragraphs(rng: random.Random, pool: list[str], *, long: bool, short: bool) -> list[str]:
     count = 12 if long else (1 if short else rng.randrange(3, 7))
     out = []
     for _ in range(count):
         k = rng.randrange(1, 4)
-        out.append(" ".join(rng.sample(texts.SENTENCES, k)))
+        out.append(" ".join(rng.sample(pool, k)))
+    return out
+
+
+def _encodable(pool: list[str], legacy: str | None) -> list[str]:
+    """The texts a legacy font can carry (TCVN3 lacks some capitals; neither has ² or ³)."""
+    if legacy is None:
+        return pool
+    encode = to_tcvn3 if legacy == "tcvn3" else to_vni
+    out = []
+    for text in pool:
+        try:
+            encode(text)
+        except NotEncodable:
+            continue
+        out.append(text)
     return out

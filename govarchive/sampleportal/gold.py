@@ -24,6 +24,7 @@ def gold_articles(site: Site) -> list[dict[str, Any]]:
                 "published_at": art.published_iso(),
                 "category": art.category.name,
                 "nfd": art.nfd,
+                "text_flags": art.text_flags(),
                 "images": [
                     {"src": site.media_url(img.path), "caption": img.caption} for img in art.images
                 ],

@@ -6,6 +6,7 @@ import unicodedata
 from html import escape
 
 from govarchive.sampleportal.content import Article, Category
+from govarchive.sampleportal.legacyfonts import to_tcvn3, to_vni
 from govarchive.sampleportal.site import Site
 
 NBSP = "&nbsp;"
@@ -54,6 +55,15 @@ def rel(site: Site, url: str) -> str:
 def t(art: Article, text: str) -> str:
     """Article text as the page carries it: NFD for articles pasted from macOS or Word."""
     return escape(unicodedata.normalize("NFD", text) if art.nfd else text)
+
+
+def tb(art: Article, text: str) -> str:
+    """Body text (paragraphs, captions, byline): pasted from a legacy-font document, if any."""
+    if art.legacy == "tcvn3":
+        return escape(to_tcvn3(text))
+    if art.legacy == "vni":
+        return escape(to_vni(text))
+    return t(art, text)
 
 
 # page frame ---------------------------------------------------------------------------------------
@@ -223,7 +233,7 @@ def article_page(site: Site, art: Article, *, printable: bool = False) -> str:
     ][m["body"]]
     after = ""
     if art.author and m["author"] == 3:
-        after += f'<div class="author">{t(art, art.author)}</div>'
+        after += f'<div class="author">{tb(art, art.author)}</div>'
     if art.attachments and m["attach"] == 2:
         items = "".join(
             f'<li><a href="{escape(site.media_url(a.path))}">{escape(a.filename)}</a></li>'
@@ -271,7 +281,7 @@ def _body(site: Site, art: Article) -> str:
     out: list[str] = []
     spacer = "<p>&nbsp;</p>"
     for i, para in enumerate(art.paragraphs):
-        text = t(art, para)
+        text = tb(art, para)
         out.append(
             [
                 f'<p style="text-align: justify;">{text}</p>',
@@ -284,7 +294,7 @@ def _body(site: Site, art: Article) -> str:
         for img in (im for im in art.images if im.after == i):
             out.append(_image(site, art, img.path, img.alt, img.caption))
     if art.author and m["author"] < 3:
-        a = t(art, art.author)
+        a = tb(art, art.author)
         out.append(
             [
                 f'<p style="text-align: right;"><strong>{a}</strong></p>',
@@ -308,7 +318,7 @@ def _body(site: Site, art: Article) -> str:
 def _image(site: Site, art: Article, path: str, alt: str, caption: str) -> str:
     src = escape(site.media_url(path))
     img = f'<img src="{src}" alt="{escape(alt)}" width="600" height="400" />'
-    cap = t(art, caption)
+    cap = tb(art, caption)
     style = art.markup["caption"]
     if style == 2:
         row = f'<tr><td class="image_desc"><em>{cap}</em></td></tr>' if caption else ""
