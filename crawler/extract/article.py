@@ -189,6 +189,7 @@ class _Page:
     def __init__(self, doc: etree._Element, url: str) -> None:
         self.doc = doc
         self.url = url
+        self._chrome: dict[etree._Element, bool] = {}
         self.order = {el: i for i, el in enumerate(doc.iter())}
 
     # title ------------------------------------------------------------------------------------
@@ -229,12 +230,17 @@ class _Page:
             el = el[0]
         return el, best[2]
 
-    def _in_chrome(self, el: etree._Element) -> bool:
-        return any(
-            markers.CHROME_HINT.search(_attr_hint(a)) or a.tag in ("nav", "footer", "aside")
-            for a in [el, *el.iterancestors()]
-            if isinstance(a.tag, str)
-        )
+    def _in_chrome(self, el: etree._Element | None) -> bool:
+        """Inside an element whose tag, class or id says menu, footer, counter, related list..."""
+        if el is None or not isinstance(el.tag, str):
+            return False
+        known = self._chrome.get(el)
+        if known is None:
+            known = bool(
+                markers.CHROME_HINT.search(_attr_hint(el)) or el.tag in ("nav", "footer", "aside")
+            ) or self._in_chrome(el.getparent())
+            self._chrome[el] = known
+        return known
 
     # body -------------------------------------------------------------------------------------
     def leaf_blocks_after(self, start: etree._Element) -> list[etree._Element]:

@@ -9,6 +9,7 @@ reported as doubtful, so researchers can find it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -45,7 +46,9 @@ _FOREIGN = (
     - {c for c in VIETNAMESE_LETTERS | {x.upper() for x in VIETNAMESE_LETTERS}}
     - {"°", "×", "÷", "±", "²", "³", "½"}
 )
+_FOREIGN_RE = re.compile("[" + re.escape("".join(sorted(_FOREIGN))) + "\u00ad]")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_CAPS_WORD = re.compile(r"[A-Z][^\sa-z]*[A-Z]")
 # Tokens for judging conversions: legacy symbols (¬ ­ ®) stay inside the word they belong to.
 _TOKEN = re.compile(r"[^\s.,;:!?()\[\]{}\"'“”‘’…/\\–—-]+")
 
@@ -132,6 +135,8 @@ def _recase(text: str) -> str:
             return word.upper()
         return word
 
+    if not _CAPS_WORD.search(text):
+        return text
     return _WORD.sub(fix, text)
 
 
@@ -150,6 +155,7 @@ _SYLLABLE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def is_syllable(word: str) -> bool:
     """A well-formed Vietnamese syllable: known onset, vowel nucleus and coda, one tone at most,
     and no tone on a closing glide."""
@@ -195,7 +201,7 @@ def convert_legacy(text: str) -> Conversion:
     A line mixing both (a Unicode label before a name pasted from a legacy document) is
     converted run by run: each run of words free of Unicode-only letters is judged on its own.
     """
-    if not _HIGH.search(text):
+    if not _FOREIGN_RE.search(text):  # the fast, common case: nothing a legacy font leaves
         return Conversion(text, None)
     if not _UNICODE_ONLY.search(nfc_text(text)):
         return _convert_run(text)
@@ -218,7 +224,7 @@ def convert_legacy(text: str) -> Conversion:
     for token in tokens:
         if token.isspace() or not token:
             (run if run else out).append(token)
-        elif _UNICODE_ONLY.search(nfc_text(token)):
+        elif _UNICODE_ONLY.search(nfc_text(token)) or not (run or _FOREIGN_RE.search(token)):
             flush()
             out.append(token)
         else:
