@@ -14,6 +14,7 @@ from rich.console import Console
 from archive.errors import ArchiveError
 from archive.folder import DEFAULT_ARCHIVE_DIR, ENV_VAR
 from govarchive import __version__
+from govarchive.sampleportal.content import DEFAULT_PROFILES, PROFILES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -103,8 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
         "STORAGE_HOST. Prints one JSON line describing the sites, then serves until stopped.",
     )
     sample.add_argument(
-        "--profile", action="append", choices=["laocai", "bacha", "ninhbinh"],
-        help="which portal(s) to serve (default: laocai and bacha)",
+        "--profile", action="append", choices=sorted(PROFILES),
+        help=f"which portal(s) to serve (default: {', '.join(DEFAULT_PROFILES)})",
     )  # fmt: skip
     sample.add_argument("--host", default="127.0.0.1", help="portal address (default 127.0.0.1)")
     sample.add_argument(
@@ -179,7 +180,7 @@ def cmd_sample_portal(args: argparse.Namespace, console: Console) -> int:
     from govarchive.sampleportal.gold import gold_articles
     from govarchive.sampleportal.server import SampleServers
 
-    profiles = tuple(args.profile or ("laocai", "bacha"))
+    profiles = tuple(args.profile or DEFAULT_PROFILES)
     try:
         servers = SampleServers(
             profiles=profiles,

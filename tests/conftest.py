@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from govarchive.sampleportal.content import DEFAULT_PROFILES
 from govarchive.sampleportal.process import SamplePortalProcess
 from govarchive.sampleportal.site import Site
 
-TESTED_PROFILES = ("laocai", "bacha")  # "ninhbinh" is held out: never used by tests
+TESTED_PROFILES = DEFAULT_PROFILES  # HELD_OUT_PROFILES are never used by tests
 BIN = Path(sys.executable).parent
 
 

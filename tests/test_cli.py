@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from govarchive.sampleportal.content import DEFAULT_PROFILES, build_portal
 from tests.conftest import BIN, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -122,7 +123,9 @@ def test_scrapy_crawl_uses_the_same_spider(sample_portal, tmp_path):
 def test_demo_reports_every_gold_article(tmp_path):
     result = run_cli("demo", "--archive", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr
-    assert "all 44 gold articles stored, each once" in result.stdout
+    total = sum(len(build_portal(p).articles) for p in DEFAULT_PROFILES)
+    assert total == 64
+    assert f"all {total} gold articles stored, each once" in result.stdout
 
 
 def test_contact_url_goes_into_the_user_agent(sample_portal, tmp_path):

@@ -144,12 +144,20 @@ def _dominant(el: etree._Element, predicate, text: str) -> bool:
     return plain > 0 and _styled_len(el, predicate) >= 0.8 * plain
 
 
+_RIGHT_CLASS = re.compile(
+    r"(?:^|\s)(?:text-right|text-end|right|align-right|pull-right)(?:\s|$)", re.I
+)
+
+
 def _right_aligned(el: etree._Element) -> bool:
+    """Set right by style, align attribute or a utility class (Bootstrap's text-right/text-end)."""
     for node in [el, *el.iterdescendants()]:
         if not isinstance(node.tag, str):
             continue
         style = node.get("style", "").replace(" ", "").lower()
         if "text-align:right" in style or (node.get("align") or "").lower() == "right":
+            return True
+        if _RIGHT_CLASS.search(node.get("class", "")):
             return True
     return False
 
@@ -205,7 +213,7 @@ class _Page:
         best: tuple[int, etree._Element, str] | None = None
         for el in candidates:
             text = clean_line(el.text_content())
-            if len(text) < 8 or len(text) > 400 or self._in_chrome(el):
+            if len(text) < 8 or len(text) > 400 or self._in_link_list(el):
                 continue
             score = 0
             if og_title and text == og_title:
@@ -229,6 +237,12 @@ class _Page:
         while len(el) == 1 and clean_line(el[0].text_content()) == best[2]:
             el = el[0]
         return el, best[2]
+
+    def _in_link_list(self, el: etree._Element) -> bool:
+        """A link, or inside one, or in nav/footer/aside: where other articles' titles appear."""
+        return any(
+            a.tag in ("a", "nav", "footer", "aside", "li") for a in [el, *el.iterancestors()]
+        )
 
     def _in_chrome(self, el: etree._Element | None) -> bool:
         """Inside an element whose tag, class or id says menu, footer, counter, related list..."""
@@ -572,7 +586,7 @@ class _BodyParts:
         )
 
     def _is_caption(self, el: etree._Element, text: str) -> bool:
-        if len(text) > 300:
+        if len(text) > 300 or _right_aligned(el):  # a right-set line after a photo is a byline
             return False
         if el.tag == "figcaption" or markers.CAPTION_HINT.search(_attr_hint(el)):
             return True

@@ -27,6 +27,13 @@ def clean_line(text: str) -> str:
 
 
 def clean_block(text: str) -> str:
-    """Like clean_line, keeping line breaks (from <br>) as single newlines."""
-    lines = (clean_line(line) for line in text.replace("\r", "\n").split("\n"))
-    return "\n".join(line for line in lines if line)
+    """Like clean_line, keeping line breaks (from <br>); a blank line (<br><br>) stays a
+    paragraph break."""
+    lines = [clean_line(line) for line in text.replace("\r", "\n").split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line:
+            out.append(line)
+        elif out and out[-1] != "":
+            out.append("")
+    return "\n".join(out).strip("\n")

@@ -126,7 +126,11 @@ class Profile:
     page_size: int = 6
     page_param: str = "PageIndex"
     classes: str = "a"  # which set of chrome class names the skin uses
+    template: str = "classic"  # article markup: "classic" or "html5"
 
+
+DEFAULT_PROFILES = ("laocai", "bacha", "sapa")  # what `demo` and `sample-portal` serve
+HELD_OUT_PROFILES = ("ninhbinh",)  # never used by the tests: for trying unseen markup
 
 PROFILES: dict[str, Profile] = {
     p.key: p
@@ -165,6 +169,27 @@ PROFILES: dict[str, Profile] = {
             first_id=43110,
             seed=23,
             page_size=5,
+        ),
+        Profile(
+            key="sapa",
+            skin="new",
+            site_name="Cổng thông tin điện tử Thị xã Sa Pa",
+            unit="ỦY BAN NHÂN DÂN THỊ XÃ SA PA",
+            sname="sapa",
+            sid=1301,
+            storage_prefix="lci-ubnd-responsive/sitefolders/sapa",
+            categories=(
+                ("Tin tức", "tin-tuc"),
+                ("Du lịch Sa Pa", "du-lich-sa-pa"),
+                ("Thông báo - Văn bản", "thong-bao--van-ban"),
+            ),
+            articles=20,
+            first_id=735100,
+            seed=53,
+            page_size=5,
+            page_param="trang",
+            classes="c",
+            template="html5",
         ),
         # Held out: never used by the test suite, kept for trying the crawler on markup it has
         # not been tuned on (other chrome class names, other pagination parameter, other tenant).

@@ -7,13 +7,13 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 
-from govarchive.sampleportal.content import build_portal
+from govarchive.sampleportal.content import DEFAULT_PROFILES, build_portal
 from govarchive.sampleportal.site import Site
 
 
 @dataclass
 class SamplePortalProcess:
-    profiles: tuple[str, ...] = ("laocai", "bacha")
+    profiles: tuple[str, ...] = DEFAULT_PROFILES
     proc: subprocess.Popen | None = field(default=None, init=False)
     sites: list[Site] = field(default_factory=list, init=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from html import escape
 
+from govarchive.sampleportal import render_html5
 from govarchive.sampleportal.content import Article, Category
 from govarchive.sampleportal.legacyfonts import to_tcvn3, to_vni
 from govarchive.sampleportal.site import Site
@@ -43,6 +44,22 @@ CLASSES = {
         "list": "list-items",
         "pager": "paging",
         "latest": "box-tinmoi",
+    },
+    "c": {
+        "header": "site-header",
+        "menu": "navbar-nav",
+        "crumb": "breadcrumb-list",
+        "main": "col-lg-8",
+        "side": "col-lg-4",
+        "counter": "widget-stats",
+        "footer": "site-footer",
+        "module": "portlet-content",
+        "related": "box-related",
+        "other": "box-other",
+        "tools": "article-tools",
+        "list": "list-news",
+        "pager": "pagination",
+        "latest": "widget-latest",
     },
 }
 
@@ -193,6 +210,13 @@ def _list_item(site: Site, art: Article) -> str:
 
 
 def article_page(site: Site, art: Article, *, printable: bool = False) -> str:
+    if site.profile.template == "html5":
+        module = render_html5.article_module(site, art, t, tb, rel)
+        if printable:
+            return f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{t(art, art.title)}</title></head><body>{module}</body></html>'
+        return frame(
+            site, art.title, module, crumb=[(art.category.name, site.category_url(art.category))]
+        )
     m = art.markup
     c = CLASSES[site.profile.classes]
     title = t(art, art.title)

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from govarchive.sampleportal import render
-from govarchive.sampleportal.content import Article, Portal, build_portal
+from govarchive.sampleportal.content import DEFAULT_PROFILES, Article, Portal, build_portal
 from govarchive.sampleportal.media import content_type_for, media_bytes
 from govarchive.sampleportal.site import Site
 
@@ -140,7 +140,7 @@ class StorageHandler(_Quiet):
 class SampleServers:
     """Portals (one port each on 127.0.0.1) and one storage host (127.0.0.2), serving in threads."""
 
-    profiles: tuple[str, ...] = ("laocai", "bacha")
+    profiles: tuple[str, ...] = DEFAULT_PROFILES
     host: str = PORTAL_HOST
     storage_host: str = STORAGE_HOST
     ports: tuple[int, ...] = ()
