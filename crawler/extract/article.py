@@ -306,6 +306,7 @@ class _Page:
         title_el, title = self.find_title()
         blocks = self.leaf_blocks_after(title_el)
         container = self.find_body(title_el, blocks)
+        _reject_non_article(container)
         module = self._common_ancestor(title_el, container)
 
         flags = _Flags()
@@ -656,6 +657,22 @@ def _inline_html(el: etree._Element, base: str, convert=None) -> str:
     walk(el)
     html = "".join(parts).strip()
     return re.sub(r"^(?:<br>\s*)+|(?:\s*<br>)+$", "", html).strip()
+
+
+def _reject_non_article(container: etree._Element) -> None:
+    """A schedule table or a list of headlines is not an article, whatever its URL says."""
+    table = container if container.tag == "table" else None
+    if table is None and container.tag in ("tr", "tbody", "thead", "td"):
+        table = next((a for a in container.iterancestors("table")), None)
+    if table is not None:
+        rows = [r for r in table.iter("tr") if len(r.findall("td") + r.findall("th")) >= 2]
+        if len(rows) >= 3:
+            raise NotArticle("table_page")
+    text_len = len(clean_line(container.text_content())) or 1
+    headlines = [a for a in container.iter("a") if len(clean_line(a.text_content())) >= 25]
+    link_len = sum(len(clean_line(a.text_content())) for a in headlines)
+    if len(headlines) >= 3 and link_len >= 0.25 * text_len:
+        raise NotArticle("list_page")
 
 
 def _iso_meta(value: str) -> str | None:

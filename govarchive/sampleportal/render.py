@@ -157,6 +157,8 @@ def home_page(site: Site) -> str:
         )
     gone = escape(rel(site, site.removed_url()))
     blocks.append(f'<div class="box-home"><a href="{gone}">Thông báo tuyển dụng năm 2022</a></div>')
+    calendar = escape(rel(site, site.calendar_url()))
+    blocks.append(f'<div class="box-home"><a href="{calendar}">Lịch công tác tuần</a></div>')
     return frame(site, "Trang chủ", "".join(blocks))
 
 
@@ -357,6 +359,49 @@ def _image(site: Site, art: Article, path: str, alt: str, caption: str) -> str:
             f'<p style="text-align: center;"><i>{NBSP}{cap}{NBSP}</i></p>',
         ][style]
     return html
+
+
+CALENDAR = [
+    ("Thứ Hai 27/11", "7h30: Đồng chí Chủ tịch UBND dự họp giao ban tại Tỉnh ủy.",
+     "14h00: Làm việc với Phòng Tài chính - Kế hoạch về dự toán ngân sách năm 2024."),
+    ("Thứ Ba 28/11", "8h00: Tiếp công dân định kỳ tại Trụ sở tiếp công dân thành phố.",
+     "14h00: Kiểm tra tiến độ xây dựng đường liên thôn tại xã Cam Đường."),
+    ("Thứ Tư 29/11", "7h30: Dự hội nghị trực tuyến về chuyển đổi số do tỉnh tổ chức.",
+     "14h30: Họp Ban Chỉ đạo xây dựng nông thôn mới thành phố."),
+    ("Thứ Năm 30/11", "8h00: Làm việc tại cơ quan, giải quyết công việc thường xuyên.",
+     "14h00: Đối thoại với doanh nghiệp về tháo gỡ khó khăn sản xuất."),
+    ("Thứ Sáu 01/12", "7h30: Họp thường kỳ Ủy ban nhân dân thành phố tháng 12.",
+     "14h00: Tiếp tục họp thường kỳ Ủy ban nhân dân thành phố."),
+]  # fmt: skip
+
+
+def calendar_page(site: Site, week: int = 48) -> str:
+    """The weekly work calendar: a title and a table of engagements, not an article."""
+    rows = "".join(
+        f"<tr><td>{escape(d)}</td><td>{escape(m)}</td><td>{escape(a)}</td></tr>"
+        for d, m, a in CALENDAR
+    )
+    main = (
+        f'<div class="lich-cong-tac"><h1 class="title-detail">Lịch công tác tuần {week} năm 2023</h1>'
+        '<table class="table table-bordered"><tr><th>Thứ/Ngày</th><th>Sáng</th><th>Chiều</th></tr>'
+        f"{rows}</table></div>"
+    )
+    return frame(site, f"Lịch công tác tuần {week} năm 2023", main)
+
+
+def empty_article_page(site: Site) -> str:
+    """An article whose body was taken down: a title, a date and a placeholder line."""
+    others = "".join(
+        f'<li><a href="{escape(rel(site, site.article_url(a)))}">{t(a, a.title)}</a></li>'
+        for a in site.portal.latest(3)
+    )
+    main = (
+        '<div class="ArticleDetail"><h1 class="title-detail">Thông báo tuyển dụng viên chức năm 2022</h1>'
+        '<div class="date-time">Thứ Hai, 05/12/2022 09:00</div><div class="ArticleContent">'
+        "<p>Nội dung đang được cập nhật.</p><p>&nbsp;</p></div></div>"
+        f'<div class="related-news"><h3>Tin liên quan</h3><ul>{others}</ul></div>'
+    )
+    return frame(site, "Thông báo tuyển dụng viên chức năm 2022", main)
 
 
 def not_found_page(site: Site) -> str:

@@ -72,6 +72,8 @@ class PortalHandler(_Quiet):
         html = "text/html; charset=utf-8"
         if path == "/robots.txt":
             return 200, render.robots_txt().encode(), "text/plain; charset=utf-8"
+        if path == urlsplit(site.calendar_url()).path:
+            return 200, render.calendar_page(site).encode(), html
         printable = query.get("print") in ("1", "true")
         art = self.find_article(path, query)
         if art is not None:

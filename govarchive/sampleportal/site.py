@@ -61,6 +61,14 @@ class Site:
             return f"{self.base}/{sid}/{cat.pageid}/{cat.catid}/{gone}/{cat.slug}/bai-viet-da-go"
         return f"{self.base}/{cat.slug}/bai-viet-da-go-{gone}"
 
+    def calendar_url(self, week: int = 48) -> str:
+        """The weekly work calendar: an article-shaped address that is not an article."""
+        gone = self.profile.first_id - 2
+        if self.profile.skin == "old":
+            sid = self.profile.sid
+            return f"{self.base}/{sid}/28600/100/{gone}/lich-cong-tac/lich-cong-tac-tuan-{week}"
+        return f"{self.base}/lich-cong-tac/lich-cong-tac-tuan-{week}-nam-2023-{gone}"
+
     def print_url(self, art: Article) -> str:
         sep = "&" if "?" in self.article_url(art) else "?"
         return f"{self.article_url(art)}{sep}print=1"
