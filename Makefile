@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean venv
+.PHONY: demo test bench lint clean venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "govarchive needs Python >= 3.11"'
@@ -17,6 +17,15 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/govarchive demo
+
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+# Figures, not assertions: each script prints what it measured, with the machine and versions.
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.extraction
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -114,20 +114,20 @@ def _is_leaf_block(el: etree._Element) -> bool:
 
 
 def _styled_len(el: etree._Element, predicate) -> int:
-    """Characters of text inside descendants (or el itself) for which predicate holds."""
-    total = 0
-    for node in el.iter():
-        if not isinstance(node.tag, str):
-            continue
-        inside = any(
-            predicate(a) for a in [node, *node.iterancestors()] if a is not el
-        ) or predicate(el)
-        if inside and node.text:
-            total += len(node.text.strip())
+    """Characters of text set in a style (bold, italic): text of el whose element, or an
+    ancestor of it, satisfies predicate."""
+
+    def walk(node: etree._Element, inside: bool) -> int:
+        inside = inside or predicate(node)
+        total = len(node.text.strip()) if inside and node.text else 0
         for child in node:
-            if child.tail and inside:
+            if isinstance(child.tag, str):
+                total += walk(child, inside)
+            if inside and child.tail:
                 total += len(child.tail.strip())
-    return total
+        return total
+
+    return walk(el, any(predicate(a) for a in el.iterancestors()))
 
 
 def _is_italic(el: etree._Element) -> bool:
@@ -627,6 +627,9 @@ _INLINE_KEEP = {"strong": "strong", "b": "strong", "em": "em", "i": "em", "u": "
                 "sup": "sup"}  # fmt: skip
 
 
+_EDGE_BREAKS = re.compile(r"^(?:<br>\s*)+|(?:\s*<br>)+$")
+
+
 def _inline_html(el: etree._Element, base: str, convert=None) -> str:
     """The block's inline markup, reduced to emphasis, links and line breaks, text cleaned."""
     parts: list[str] = []
@@ -656,7 +659,7 @@ def _inline_html(el: etree._Element, base: str, convert=None) -> str:
 
     walk(el)
     html = "".join(parts).strip()
-    return re.sub(r"^(?:<br>\s*)+|(?:\s*<br>)+$", "", html).strip()
+    return _EDGE_BREAKS.sub("", html).strip()
 
 
 def _reject_non_article(container: etree._Element) -> None:

@@ -99,30 +99,39 @@ def from_tcvn3(text: str) -> str:
     return _recase(unicodedata.normalize("NFC", "".join(out)))
 
 
+def _vni_pair(ch: str, mark: str) -> str | None:
+    """The letter a VNI base letter and its following mark character stand for, if any."""
+    low, upper, m = ch.lower(), ch.isupper(), mark.lower()
+    if low in "aeo" and m in _VNI_CIRC:
+        base, accent = {"a": "â", "e": "ê", "o": "ô"}[low], _VNI_CIRC[m]
+    elif low == "a" and m in _VNI_BREVE:
+        base, accent = "ă", _VNI_BREVE[m]
+    elif low in "aeouy" and m in _VNI_TONES:
+        base, accent = low, _VNI_TONES[m]
+    elif ch in ("ô", "Ô", "ö", "Ö") and m in _VNI_TONES:
+        base, accent = _VNI_SINGLE[ch].lower(), _VNI_TONES[m]
+    else:
+        return None
+    composed = unicodedata.normalize("NFC", base + accent)
+    return composed.upper() if upper else composed
+
+
+_VNI_MARKS = {*_VNI_TONES, *_VNI_CIRC, *_VNI_BREVE}
+_VNI_MARKS |= {m.upper() for m in _VNI_MARKS}
+_VNI_PAIRS = {
+    b + m: letter
+    for b in "aeouyAEOUYôÔöÖ"
+    for m in _VNI_MARKS
+    if (letter := _vni_pair(b, m)) is not None
+}
+_VNI_CODES = {**{c: c2 for c, c2 in _VNI_SINGLE.items()}, **_VNI_PAIRS}
+# Pairs first, so a base letter takes its mark before the mark could be read on its own.
+_VNI_RE = re.compile("|".join(sorted(_VNI_PAIRS)) + "|[" + "".join(_VNI_SINGLE) + "]")
+
+
 def from_vni(text: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        low, upper = ch.lower(), ch.isupper()
-        mark_table = None
-        if low in "aeo" and nxt.lower() in _VNI_CIRC:
-            base, mark_table = {"a": "â", "e": "ê", "o": "ô"}[low], _VNI_CIRC
-        elif low == "a" and nxt.lower() in _VNI_BREVE:
-            base, mark_table = "ă", _VNI_BREVE
-        elif low in "aeouy" and nxt.lower() in _VNI_TONES:
-            base, mark_table = low, _VNI_TONES
-        elif ch in ("ô", "Ô", "ö", "Ö") and nxt.lower() in _VNI_TONES:
-            base, mark_table = _VNI_SINGLE[ch].lower(), _VNI_TONES
-        if mark_table is not None:
-            composed = unicodedata.normalize("NFC", base + mark_table[nxt.lower()])
-            out.append(composed.upper() if upper else composed)
-            i += 2
-            continue
-        out.append(_VNI_SINGLE.get(ch, ch))
-        i += 1
-    return _recase(unicodedata.normalize("NFC", "".join(out)))
+    text = _VNI_RE.sub(lambda m: _VNI_CODES[m.group()], text)
+    return _recase(unicodedata.normalize("NFC", text))
 
 
 def _recase(text: str) -> str:

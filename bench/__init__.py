@@ -1,0 +1,1 @@
+"""Benchmark scripts (not tests): `make bench` runs them and prints figures and ratios."""
