@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from archive.folder import ArchiveFolder
+from crawler.extract.profiles import ProfileError, load_profiles
 from crawler.identity import user_agent
 from crawler.spiders.vnpt import VnptSpider
 
@@ -112,6 +113,7 @@ def run_crawl(
     progress: bool = False,
     verbose: bool = False,
     contact: str | None = None,
+    site_profiles: str | Path | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> CrawlReport:
     """Crawl every portal in `urls` into one archive folder. Checks input before touching anything."""
@@ -128,6 +130,12 @@ def run_crawl(
         raise CrawlError("--max-pages must be 0 (no limit) or more")
     if contact is not None:
         validate_url(contact, what="contact URL")
+    if site_profiles is not None:
+        try:
+            load_profiles(site_profiles)
+        except ProfileError as exc:
+            raise CrawlError(str(exc)) from None
+        overrides = {**(overrides or {}), "GOVARCHIVE_SITE_PROFILES": str(site_profiles)}
     folder = ArchiveFolder.prepare(archive)
     settings, log_file = crawl_settings(
         folder,

@@ -51,6 +51,7 @@ GOVARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 GOVARCHIVE_MAX_PAGES = 0  # per portal; 0 = no limit
 GOVARCHIVE_PROGRESS = False
 GOVARCHIVE_OPERATOR = ""
+GOVARCHIVE_SITE_PROFILES = ""  # TOML of per-site selectors; default DIR/site-profiles.toml
 GOVARCHIVE_CLOCK = None  # callable or "module:attr" returning aware UTC datetimes
 GOVARCHIVE_RECORD_IDS = None  # callable or "module:attr" returning "<urn:uuid:...>" ids
 

@@ -87,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--contact", metavar="URL", default=None,
         help="contact URL sent in the User-Agent (default: $GOVARCHIVE_CONTACT or the project page)",
     )  # fmt: skip
+    crawl.add_argument(
+        "--site-profiles", metavar="FILE", default=None,
+        help="TOML of per-site CSS selectors overriding extraction (default: DIR/site-profiles.toml if present)",
+    )  # fmt: skip
     crawl.add_argument("--verbose", action="store_true", help="log to the terminal, not to a file")
 
     demo = sub.add_parser(
@@ -158,6 +162,7 @@ def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
             progress=True,
             verbose=args.verbose,
             contact=args.contact,
+            site_profiles=args.site_profiles,
         )
     except CrawlError as exc:
         raise UsageProblem(str(exc)) from None

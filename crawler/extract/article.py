@@ -22,6 +22,7 @@ from lxml import etree
 from crawler.extract import markers
 from crawler.extract.dates import looks_like_date_line, parse_vn_datetime
 from crawler.extract.legacy import convert_legacy, from_tcvn3, from_vni
+from crawler.extract.profiles import SiteProfile
 from crawler.extract.text import clean_block, clean_line, squash
 from crawler.urls import is_file_link
 
@@ -54,7 +55,9 @@ class Extracted:
     text_flags: list[str] = field(default_factory=list)
 
 
-def extract_article(html: str, url: str) -> Extracted:
+def extract_article(html: str, url: str, profile: SiteProfile | None = None) -> Extracted:
+    """The article on a page, or NotArticle with the reason. `profile` overrides the general
+    rules with a site's own selectors where it gives them."""
     if not html or not html.strip():
         raise NotArticle("empty_page")
     try:
@@ -63,9 +66,13 @@ def extract_article(html: str, url: str) -> Extracted:
         raise NotArticle("unparsable") from exc
     for el in list(doc.iter(*DROP_TAGS)):
         _drop(el)
+    if profile is not None:
+        for xpath in profile.drop_xpaths():
+            for el in doc.xpath(xpath):
+                _drop(el)
     for el in list(doc.iter(etree.Comment)):
         _drop(el)
-    return _Page(doc, url).extract()
+    return _Page(doc, url, profile).extract()
 
 
 def _drop(el: etree._Element) -> None:
@@ -194,14 +201,24 @@ class _Flags:
 
 
 class _Page:
-    def __init__(self, doc: etree._Element, url: str) -> None:
+    def __init__(self, doc: etree._Element, url: str, profile: SiteProfile | None = None) -> None:
         self.doc = doc
         self.url = url
+        self.profile = profile
         self._chrome: dict[etree._Element, bool] = {}
         self.order = {el: i for i, el in enumerate(doc.iter())}
 
     # title ------------------------------------------------------------------------------------
+    def chosen(self, key: str) -> etree._Element | None:
+        """The element a site profile names for `key`, when it names one that is on the page."""
+        xpath = self.profile.xpath(key) if self.profile else None
+        found = self.doc.xpath(xpath) if xpath else []
+        return found[0] if found else None
+
     def find_title(self) -> tuple[etree._Element, str]:
+        chosen = self.chosen("title")
+        if chosen is not None and clean_line(chosen.text_content()):
+            return chosen, clean_line(chosen.text_content())
         head_title = clean_line(" ".join(self.doc.xpath("//title//text()")))
         og = self.doc.xpath("//meta[@property='og:title']/@content")
         og_title = clean_line(og[0]) if og else ""
@@ -274,6 +291,9 @@ class _Page:
         return out
 
     def find_body(self, title_el: etree._Element, blocks: list[etree._Element]) -> etree._Element:
+        chosen = self.chosen("body")
+        if chosen is not None:
+            return chosen
         scores: dict[etree._Element, float] = defaultdict(float)
         for el in blocks:
             text = clean_line(el.text_content())
@@ -325,6 +345,14 @@ class _Page:
         for para in parts.paragraphs:
             if summary and para.text == summary:
                 parts.remove(para)
+        chosen_author = self.chosen("author")
+        if chosen_author is not None:
+            parts.author = clean_line(flags.fix(chosen_author.text_content()))
+            match = markers.AUTHOR_LINE.match(parts.author)
+            parts.author = clean_line(match.group(1)) if match else parts.author
+            for para in parts.paragraphs:
+                if para.text == parts.author or markers.AUTHOR_LINE.match(para.text):
+                    parts.remove(para)
         parts.byline()
 
         author = parts.author
@@ -361,6 +389,9 @@ class _Page:
         return self.doc
 
     def find_lead(self, title_el, container, blocks) -> tuple[str, etree._Element | None]:
+        chosen = self.chosen("summary")
+        if chosen is not None:
+            return clean_line(chosen.text_content()), chosen
         start = self.order[title_el]
         end = self.order[container]
         for el in self.doc.iter():
@@ -379,18 +410,28 @@ class _Page:
                 continue
             if el.tag in ("h3", "h4", "h5") or _dominant(el, _is_bold, text):
                 return text, el
-        # A lead that sits at the top of the body itself, set in bold.
-        for el in container.iter():
-            if _is_leaf_block(el):
-                text = clean_line(el.text_content())
-                if not text:
-                    continue
-                if len(text) >= 40 and _dominant(el, _is_bold, text) and not _right_aligned(el):
-                    return text, el
-                break
+        # A lead that sits at the top of the body itself, set in bold, with plain text after it.
+        filled = [
+            el
+            for el in container.iter()
+            if _is_leaf_block(el) and clean_line(el.text_content())
+        ]
+        if len(filled) >= 2:
+            el, text = filled[0], clean_line(filled[0].text_content())
+            later = clean_line(filled[1].text_content())
+            if (
+                len(text) >= 40
+                and _dominant(el, _is_bold, text)
+                and not _right_aligned(el)
+                and not _dominant(filled[1], _is_bold, later)
+            ):
+                return text, el
         return "", None
 
     def find_date(self, title_el, container, module) -> str | None:
+        chosen = self.chosen("date")
+        if chosen is not None and parse_vn_datetime(clean_line(chosen.text_content())):
+            return parse_vn_datetime(clean_line(chosen.text_content()))
         body_nodes = set(container.iter())
         for el in module.iter():
             if el in body_nodes or not isinstance(el.tag, str) or not _is_leaf_block(el):

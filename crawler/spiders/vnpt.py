@@ -9,6 +9,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider
@@ -17,6 +18,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.extract import NotArticle, extract_article
+from crawler.extract.profiles import SiteProfile, load_profiles
 from crawler.items import ArticleItem, AttachmentFileItem
 from crawler.urls import article_key, canonicalize, host_of, is_followable, is_query_form
 
@@ -24,6 +26,15 @@ PRIORITY_ARTICLE = 10
 PRIORITY_ASSET = 5
 PRIORITY_PAGE = 0
 PRIORITY_SECOND_ADDRESS = -10
+
+
+def site_profiles(settings) -> dict[str, SiteProfile]:
+    """GOVARCHIVE_SITE_PROFILES if set, else DIR/site-profiles.toml in the archive if present."""
+    path = settings.get("GOVARCHIVE_SITE_PROFILES")
+    if not path:
+        default = Path(settings.get("GOVARCHIVE_ARCHIVE", "")) / "site-profiles.toml"
+        path = default if default.is_file() else None
+    return load_profiles(path) if path else {}
 
 
 def parse_start_urls(raw: str) -> list[str]:
@@ -48,11 +59,14 @@ class VnptSpider(Spider):
         self.done_articles: set[tuple[str, str]] = set()
         self.reached: set[str] = set()
         self.root_errors: dict[str, str] = {}
+        self.profiles: dict[str, SiteProfile] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> VnptSpider:
         kwargs.setdefault("max_pages", crawler.settings.getint("GOVARCHIVE_MAX_PAGES"))
-        return super().from_crawler(crawler, *args, **kwargs)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.profiles = site_profiles(crawler.settings)
+        return spider
 
     async def start(self) -> AsyncIterator[Request]:
         for host, url in self.portal_roots.items():
@@ -114,7 +128,7 @@ class VnptSpider(Spider):
 
     def parse_article(self, response: TextResponse, host: str, key: str) -> Iterator[Any]:
         try:
-            art = extract_article(response.text, response.url)
+            art = extract_article(response.text, response.url, self.profiles.get(host))
         except NotArticle as reason:
             self.crawler.stats.inc_value(f"govarchive/articles_dropped/not_article/{reason}")
             return
