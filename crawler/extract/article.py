@@ -412,9 +412,7 @@ class _Page:
                 return text, el
         # A lead that sits at the top of the body itself, set in bold, with plain text after it.
         filled = [
-            el
-            for el in container.iter()
-            if _is_leaf_block(el) and clean_line(el.text_content())
+            el for el in container.iter() if _is_leaf_block(el) and clean_line(el.text_content())
         ]
         if len(filled) >= 2:
             el, text = filled[0], clean_line(filled[0].text_content())
