@@ -26,6 +26,7 @@ $(BENCH_STAMP): $(STAMP)
 # Figures, not assertions: each script prints what it measured, with the machine and versions.
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.extraction
+	$(BIN)/python -m bench.heldout
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

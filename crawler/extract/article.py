@@ -567,8 +567,9 @@ class _BodyParts:
             self._pending_image = None
             return
         self._pending_image = None
-        if markers.CHROME_LINE.match(clean_line(text)):
-            return
+        line = clean_line(text)
+        if markers.CHROME_LINE.match(line) or (line and markers.ATTACHMENT_LABEL.match(line)):
+            return  # chrome, or a "Tài liệu đính kèm:" heading over the attachment links
         if not unicodedata.is_normalized("NFC", raw):
             self.decomposed = True
         author = markers.AUTHOR_LINE.match(clean_line(text))

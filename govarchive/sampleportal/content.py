@@ -126,7 +126,7 @@ class Profile:
     page_size: int = 6
     page_param: str = "PageIndex"
     classes: str = "a"  # which set of chrome class names the skin uses
-    template: str = "classic"  # article markup: "classic" or "html5"
+    template: str = "classic"  # article markup: "classic", "html5" or "tables" (held out)
 
 
 DEFAULT_PROFILES = ("laocai", "bacha", "sapa")  # what `demo` and `sample-portal` serve
@@ -213,6 +213,7 @@ PROFILES: dict[str, Profile] = {
             page_size=4,
             page_param="page",
             classes="b",
+            template="tables",
         ),
     ]
 }
