@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
@@ -22,24 +24,8 @@ class StorePipeline:
 
     def process_item(self, item):
         if isinstance(item, ArticleItem):
-            outcome = self.session.store_article(
-                item.site,
-                item.capture_id,
-                ArticleRecord(
-                    url=item.url,
-                    article_key=item.article_key,
-                    title=item.title,
-                    summary=item.summary,
-                    body=item.body,
-                    author=item.author,
-                    category=item.category,
-                    published_at=item.published_at,
-                    images=item.images,
-                    attachments=item.attachments,
-                    body_html=item.body_html,
-                    text_flags=item.text_flags,
-                ),
-            )
+            record = ArticleRecord(**{f.name: getattr(item, f.name) for f in fields(ArticleRecord)})
+            outcome = self.session.store_article(item.site, item.capture_id, record)
             self.stats.inc_value(f"govarchive/articles/{outcome}")
         elif isinstance(item, AttachmentFileItem):
             self.session.record_attachment_file(

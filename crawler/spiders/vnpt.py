@@ -9,6 +9,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -137,16 +138,7 @@ class VnptSpider(Spider):
             article_key=key,
             site=host,
             capture_id=response.meta.get("govarchive_capture_id"),
-            title=art.title,
-            summary=art.summary,
-            body=art.body,
-            author=art.author,
-            published_at=art.published_at,
-            category=art.category,
-            images=art.images,
-            attachments=art.attachments,
-            body_html=art.body_html,
-            text_flags=art.text_flags,
+            **asdict(art),
         )
         for kind, url in [("image", i["src"]) for i in art.images] + [
             ("attachment", a["url"]) for a in art.attachments
