@@ -126,11 +126,11 @@ class Profile:
     page_size: int = 6
     page_param: str = "PageIndex"
     classes: str = "a"  # which set of chrome class names the skin uses
-    template: str = "classic"  # article markup: "classic", "html5" or "tables" (held out)
+    template: str = "classic"  # "classic", "html5"; held out: "tables", "portlet"
 
 
 DEFAULT_PROFILES = ("laocai", "bacha", "sapa")  # what `demo` and `sample-portal` serve
-HELD_OUT_PROFILES = ("ninhbinh",)  # never used by the tests: for trying unseen markup
+HELD_OUT_PROFILES = ("ninhbinh", "quangninh")  # never used by the tests: for trying unseen markup
 
 PROFILES: dict[str, Profile] = {
     p.key: p
@@ -214,6 +214,26 @@ PROFILES: dict[str, Profile] = {
             page_param="page",
             classes="b",
             template="tables",
+        ),
+        Profile(
+            key="quangninh",
+            skin="new",
+            site_name="Cổng thông tin điện tử Sở Nông nghiệp và PTNT Quảng Ninh",
+            unit="SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN TỈNH QUẢNG NINH",
+            sname="snnptnt",
+            sid=91,
+            storage_prefix="gov-qni/2/VanBan",
+            categories=(
+                ("Tin hoạt động", "tin-hoat-dong"),
+                ("Nông thôn mới", "nong-thon-moi"),
+                ("Văn bản chỉ đạo", "van-ban-chi-dao"),
+            ),
+            articles=18,
+            first_id=990400,
+            seed=71,
+            page_size=6,
+            classes="c",
+            template="portlet",
         ),
     ]
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from html import escape
 
-from govarchive.sampleportal import render_html5, render_tables
+from govarchive.sampleportal import render_html5, render_portlet, render_tables
 from govarchive.sampleportal.content import Article, Category
 from govarchive.sampleportal.legacyfonts import to_tcvn3, to_vni
 from govarchive.sampleportal.site import Site
@@ -212,8 +212,10 @@ def _list_item(site: Site, art: Article) -> str:
 
 
 def article_page(site: Site, art: Article, *, printable: bool = False) -> str:
-    if site.profile.template in ("html5", "tables"):
-        renderer = render_html5 if site.profile.template == "html5" else render_tables
+    if site.profile.template in ("html5", "tables", "portlet"):
+        renderer = {"html5": render_html5, "tables": render_tables, "portlet": render_portlet}[
+            site.profile.template
+        ]
         module = renderer.article_module(site, art, t, tb, rel)
         if printable:
             return f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{t(art, art.title)}</title></head><body>{module}</body></html>'
