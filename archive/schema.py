@@ -131,5 +131,28 @@ def m002_body_html_and_text_flags(db: Database) -> None:
     db["articles"].add_column("text_flags", str)
 
 
+@migrations()
+def m003_frontier(db: Database) -> None:
+    """What each crawl has discovered, fetched and finished: what a resumed crawl continues."""
+    db["frontier"].create(
+        {
+            "id": int,
+            "crawl_id": int,
+            "url": str,
+            "kind": str,
+            "priority": int,
+            "meta": str,
+            "state": str,
+            "capture_id": int,
+        },
+        pk="id",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+        not_null={"crawl_id", "url", "kind", "state"},
+        defaults={"priority": 0, "state": "pending"},
+    )
+    db["frontier"].create_index(["crawl_id", "url"], unique=True)
+    db["frontier"].create_index(["crawl_id", "state"])
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

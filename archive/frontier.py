@@ -1,0 +1,73 @@
+"""Each crawl's frontier in SQLite: every request it decided to make, and how far each got.
+
+pending -> fetched (a capture is in the archive) -> done (its page was parsed, its links and
+article stored). Rows change in the same transactions as what they describe, so after a kill the
+frontier says exactly what a resumed crawl must still do.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class FrontierEntry:
+    url: str
+    kind: str  # "page" or "asset"
+    priority: int
+    meta: dict[str, Any]
+    state: str
+
+
+class Frontier:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(self, crawl_id: int, url: str, kind: str, priority: int, meta: dict[str, Any]) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR IGNORE INTO frontier (crawl_id, url, kind, priority, meta, state) "
+                "VALUES (?, ?, ?, ?, ?, 'pending')",
+                [crawl_id, url, kind, priority, json.dumps(meta, sort_keys=True)],
+            )
+
+    def fetched(self, crawl_id: int, url: str, capture_id: int) -> None:
+        """Called inside the capture's own transaction."""
+        self.db.execute(
+            "UPDATE frontier SET state = 'fetched', capture_id = ? "
+            "WHERE crawl_id = ? AND url = ? AND state = 'pending'",
+            [capture_id, crawl_id, url],
+        )
+
+    def done(self, crawl_id: int, url: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE frontier SET state = 'done' WHERE crawl_id = ? AND url = ?",
+                [crawl_id, url],
+            )
+
+    def unfinished(self, crawl_id: int) -> list[FrontierEntry]:
+        rows = self.db.execute(
+            "SELECT url, kind, priority, meta, state FROM frontier "
+            "WHERE crawl_id = ? AND state != 'done' ORDER BY id",
+            [crawl_id],
+        ).fetchall()
+        return [FrontierEntry(r[0], r[1], r[2], json.loads(r[3] or "{}"), r[4]) for r in rows]
+
+    def known_urls(self, crawl_id: int) -> list[tuple[str, str, dict[str, Any]]]:
+        rows = self.db.execute(
+            "SELECT url, kind, meta FROM frontier WHERE crawl_id = ? ORDER BY id", [crawl_id]
+        ).fetchall()
+        return [(r[0], r[1], json.loads(r[2] or "{}")) for r in rows]
+
+    def forget_captures(self, capture_ids: list[int]) -> None:
+        """Captures lost with a truncated WARC tail: their frontier rows must be fetched again."""
+        for cid in capture_ids:
+            self.db.execute(
+                "UPDATE frontier SET state = 'pending', capture_id = NULL WHERE capture_id = ?",
+                [cid],
+            )
