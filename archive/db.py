@@ -99,6 +99,20 @@ class ArchiveDB:
                 .last_pk
             )
 
+    def reopen_crawl(self, crawl_id: int) -> None:
+        with self.db.atomic():
+            self.db["crawls"].update(
+                crawl_id, {"status": "running", "finished_at": None, "error": None}
+            )
+
+    def has_response(self, crawl_id: int) -> bool:
+        return bool(
+            self._count(
+                "SELECT count(*) FROM captures WHERE crawl_id = ? AND status IS NOT NULL",
+                [crawl_id],
+            )
+        )
+
     def finish_crawl(self, crawl_id: int, status: str, error: str | None = None) -> dict[str, int]:
         """Close a crawl, counting its figures from what was really stored."""
         with self.db.atomic():

@@ -9,7 +9,12 @@ from typing import Any
 from archive.clock import Clock, IdFactory, iso_utc, random_record_id, utc_now
 from archive.db import ArchiveDB, ArticleRecord, StoreOutcome
 from archive.folder import ArchiveFolder
+from archive.frontier import Frontier
+from archive.lock import ArchiveLock
+from archive.resume import Recorded, ResumeState, recorded_response, resume_state, unfinished_crawl
 from archive.warc import DEFAULT_MAX_SIZE, HttpExchange, WarcWriter
+
+INTERRUPTED = {"shutdown", "cancelled"}  # Scrapy's close reasons for SIGINT/SIGTERM
 
 
 @dataclass
@@ -25,11 +30,16 @@ class ArchiveSession:
     crawl_ids: dict[str, int] = field(default_factory=dict, init=False)  # portal host -> crawl id
     site_ids: dict[str, int] = field(default_factory=dict, init=False)
     warc_files: list[str] = field(default_factory=list, init=False)  # written by this session
+    resumed: dict[str, ResumeState] = field(default_factory=dict, init=False)  # host -> state
+    lock: ArchiveLock | None = field(default=None, init=False)
+    frontier: Frontier = field(init=False, repr=False)
 
     def open(self) -> None:
         if self.db is not None:
             return
+        self.lock = ArchiveLock(self.folder.root).acquire()
         self.db = ArchiveDB(self.folder.db_path, clock=self.clock)
+        self.frontier = Frontier(self.db.db)
         self.warc = WarcWriter(
             self.folder.warc_dir,
             max_size=self.warc_max_size,
@@ -39,9 +49,14 @@ class ArchiveSession:
         )
 
     def begin(
-        self, sites: Sequence[tuple[str, str]], user_agent: str, settings: Mapping[str, Any]
+        self,
+        sites: Sequence[tuple[str, str]],
+        user_agent: str,
+        settings: Mapping[str, Any],
+        resume: bool = False,
     ) -> None:
-        """Register each (host, root_url) and open a crawl row for it."""
+        """Register each (host, root_url) and open a crawl row for it, or, resuming, reopen the
+        site's cut-off crawl after repairing its WARC tails."""
         self.open()
         assert self.db is not None
         for host, root in sites:
@@ -49,7 +64,27 @@ class ArchiveSession:
                 continue
             site_id = self.db.ensure_site(host, root)
             self.site_ids[host] = site_id
-            self.crawl_ids[host] = self.db.start_crawl(site_id, user_agent, settings)
+            previous = unfinished_crawl(self.db.db, site_id) if resume else None
+            if previous is None:
+                self.crawl_ids[host] = self.db.start_crawl(site_id, user_agent, settings)
+                continue
+            self.crawl_ids[host] = previous
+            self.resumed[host] = resume_state(
+                self.db.db, self.folder.warc_dir, previous, host, site_id
+            )
+            self.db.reopen_crawl(previous)
+
+    def frontier_add(self, host: str, url: str, kind: str, priority: int, meta: dict) -> None:
+        self.frontier.add(self.crawl_for(host), url, kind, priority, meta)
+
+    def frontier_done(self, host: str, url: str) -> None:
+        self.frontier.done(self.crawl_for(host), url)
+
+    def recorded(self, host: str | None, url: str) -> Recorded | None:
+        """A response a resumed crawl already holds, so it is replayed rather than refetched."""
+        if not self.resumed or self.db is None:
+            return None
+        return recorded_response(self.db.db, self.folder.warc_dir, self.crawl_for(host), url)
 
     def crawl_for(self, host: str | None) -> int:
         """The crawl a fetch belongs to; fetches from shared hosts go to the run's first crawl."""
@@ -57,19 +92,31 @@ class ArchiveSession:
             return self.crawl_ids[host]
         return next(iter(self.crawl_ids.values()))
 
-    def capture(self, crawl_id: int, exchange: HttpExchange, content_type: str | None) -> int:
+    def capture(
+        self,
+        crawl_id: int,
+        exchange: HttpExchange,
+        content_type: str | None,
+        frontier_url: str | None = None,
+    ) -> int:
+        """Write the exchange to WARC, then record it (and its frontier entry as fetched) in one
+        transaction: a capture row always points at a record that is fully on disk."""
         assert self.db is not None and self.warc is not None
         location = self.warc.write_exchange(exchange)
-        return self.db.add_capture(
-            crawl_id,
-            exchange.url,
-            method=exchange.method,
-            status=exchange.status,
-            content_type=content_type,
-            content_length=len(exchange.body),
-            fetched_at=iso_utc(exchange.fetched_at),
-            location=location,
-        )
+        with self.db.db.atomic():
+            capture_id = self.db.add_capture(
+                crawl_id,
+                exchange.url,
+                method=exchange.method,
+                status=exchange.status,
+                content_type=content_type,
+                content_length=len(exchange.body),
+                fetched_at=iso_utc(exchange.fetched_at),
+                location=location,
+            )
+            if frontier_url:
+                self.frontier.fetched(crawl_id, frontier_url, capture_id)
+        return capture_id
 
     def capture_failure(self, crawl_id: int, url: str, method: str, error: str) -> int:
         assert self.db is not None
@@ -95,13 +142,22 @@ class ArchiveSession:
         assert self.db is not None
         return self.db.record_attachment_file(url, **facts)
 
-    def finish(self, statuses: Mapping[str, tuple[str, str | None]]) -> dict[str, dict[str, int]]:
-        """Close every crawl with its (status, error) and return the figures per host."""
+    def finish(self, reason: str, errors: Mapping[str, str]) -> dict[str, dict[str, int]]:
+        """Close every crawl and return the figures per host. A crawl that never got a response
+        failed; one stopped by a signal is interrupted (and can be resumed); one ended by a limit
+        is stopped."""
         figures: dict[str, dict[str, int]] = {}
         if self.db is None:
             return figures
         for host, crawl_id in self.crawl_ids.items():
-            status, error = statuses.get(host, ("finished", None))
+            if not self.db.has_response(crawl_id):
+                status, error = "failed", errors.get(host, "portal root page not fetched")
+            elif reason in INTERRUPTED:
+                status, error = "interrupted", None
+            elif reason != "finished":
+                status, error = "stopped", reason
+            else:
+                status, error = "finished", None
             figures[host] = self.db.finish_crawl(crawl_id, status, error)
         return figures
 
@@ -113,3 +169,6 @@ class ArchiveSession:
             self.db.close()
         self.db = None
         self.warc = None
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None

@@ -33,7 +33,11 @@ REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.duplicate_article.DuplicateArticleMiddleware": 60,
+    "crawler.middlewares.replay.ReplayMiddleware": 940,
     "crawler.middlewares.warc_capture.WarcCaptureMiddleware": 950,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.frontier.FrontierMiddleware": 50,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.clean.CleanArticlePipeline": 100,
@@ -49,6 +53,7 @@ EXTENSIONS = {
 GOVARCHIVE_ARCHIVE = os.environ.get(ENV_VAR, DEFAULT_ARCHIVE_DIR)
 GOVARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 GOVARCHIVE_MAX_PAGES = 0  # per portal; 0 = no limit
+GOVARCHIVE_RESUME = False  # continue each site's cut-off crawl instead of starting a new one
 GOVARCHIVE_PROGRESS = False
 GOVARCHIVE_OPERATOR = ""
 GOVARCHIVE_SITE_PROFILES = ""  # TOML of per-site selectors; default DIR/site-profiles.toml

@@ -38,5 +38,5 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
     open_database(tmp_path / "archive.db").close()
     db = open_database(tmp_path / "archive.db")
     names = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-    assert names == ["m001_core", "m002_body_html_and_text_flags"]
+    assert names == ["m001_core", "m002_body_html_and_text_flags", "m003_frontier"]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -8,8 +8,6 @@ from scrapy.crawler import Crawler
 from archive.session import ArchiveSession
 from crawler.archive_link import session_for
 
-INTERRUPTED = {"shutdown", "cancelled"}
-
 
 class ArchiveRun:
     def __init__(self, crawler: Crawler, session: ArchiveSession) -> None:
@@ -31,20 +29,19 @@ class ArchiveRun:
             "robots": self.crawler.settings.getbool("ROBOTSTXT_OBEY"),
             "max_pages": getattr(spider, "max_pages", 0),
         }
-        self.session.begin(sites, self.crawler.settings.get("USER_AGENT"), settings)
+        resume = self.crawler.settings.getbool("GOVARCHIVE_RESUME")
+        self.session.begin(sites, self.crawler.settings.get("USER_AGENT"), settings, resume)
+        if hasattr(spider, "apply_resume"):
+            spider.apply_resume(self.session.resumed)
+        spider.on_give_up = self.give_up  # type: ignore[attr-defined]
+
+    def give_up(self, request) -> None:
+        """A request that failed for good (or was refused) is finished with, for resume's sake."""
+        url = request.meta.get("govarchive_frontier_url")
+        host = request.meta.get("govarchive_site")
+        if url and host:
+            self.session.frontier_done(host, url)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        statuses: dict[str, tuple[str, str | None]] = {}
-        reached = getattr(spider, "reached", set())
-        errors = getattr(spider, "root_errors", {})
-        for host in self.session.crawl_ids:
-            if host not in reached:
-                statuses[host] = ("failed", errors.get(host, "portal root page not fetched"))
-            elif reason in INTERRUPTED:
-                statuses[host] = ("interrupted", None)
-            elif reason != "finished":
-                statuses[host] = ("stopped", reason)
-            else:
-                statuses[host] = ("finished", None)
-        self.session.finish(statuses)
+        self.session.finish(reason, getattr(spider, "root_errors", {}))
         self.session.close()

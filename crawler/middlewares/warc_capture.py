@@ -36,6 +36,8 @@ class WarcCaptureMiddleware:
         self.session.open()
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get("govarchive_replayed"):
+            return response  # already in the archive: replayed on resume, not refetched
         host = urlparse_cached(request).netloc.lower()
         crawl_id = self.session.crawl_for(request.meta.get("govarchive_site") or host)
         headers = [("Host", host)] if b"Host" not in request.headers else []
@@ -59,7 +61,10 @@ class WarcCaptureMiddleware:
         )
         content_type = response.headers.get(b"Content-Type")
         capture_id = self.session.capture(
-            crawl_id, exchange, content_type.decode("latin-1") if content_type else None
+            crawl_id,
+            exchange,
+            content_type.decode("latin-1") if content_type else None,
+            frontier_url=request.meta.get("govarchive_frontier_url"),
         )
         request.meta["govarchive_capture_id"] = capture_id
         self.stats.inc_value("govarchive/captures")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,9 @@ class VnptSpider(Spider):
         self.reached: set[str] = set()
         self.root_errors: dict[str, str] = {}
         self.profiles: dict[str, SiteProfile] = {}
+        self.resumed_hosts: set[str] = set()
+        self.resume_requests: list[Request] = []
+        self.on_give_up: Callable[[Request], None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> VnptSpider:
@@ -71,9 +74,39 @@ class VnptSpider(Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for host, url in self.portal_roots.items():
+            if host in self.resumed_hosts:
+                continue
             self.pages_scheduled[host] += 1
             self.seen_pages.add(url)
             yield self._page(url, host, PRIORITY_PAGE, root=True)
+        for request in self.resume_requests:
+            yield request
+
+    def apply_resume(self, states: dict[str, Any]) -> None:
+        """Carry on a cut-off crawl: know every URL it had found, redo what it had not finished."""
+        for host, state in states.items():
+            self.resumed_hosts.add(host)
+            for url, kind, meta in state.known:
+                if kind == "page":
+                    self.seen_pages.add(url)
+                    self.pages_scheduled[host] += 1
+                if meta.get("govarchive_article_key"):
+                    self.scheduled_articles.add((host, meta["govarchive_article_key"]))
+            redo_keys = {e.meta.get("govarchive_article_key") for e in state.unfinished}
+            self.done_articles |= {(host, k) for k in state.stored_keys if k not in redo_keys}
+            for entry in state.unfinished:
+                meta = dict(entry.meta)
+                meta.update(govarchive_frontier_url=entry.url, govarchive_frontier_recorded=True)
+                callback = self.parse_asset if entry.kind == "asset" else self.parse
+                self.resume_requests.append(
+                    Request(
+                        entry.url,
+                        callback=callback,
+                        errback=self.on_error,
+                        priority=entry.priority,
+                        meta=meta,
+                    )
+                )
 
     def _page(self, url: str, host: str, priority: int, key: str | None = None, root: bool = False):
         return Request(
@@ -172,6 +205,8 @@ class VnptSpider(Spider):
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         self.crawler.stats.inc_value("govarchive/fetch_failed")
+        if self.on_give_up is not None:
+            self.on_give_up(request)
         if request.meta.get("govarchive_root"):
             host = request.meta["govarchive_site"]
             status = getattr(getattr(failure.value, "response", None), "status", None)

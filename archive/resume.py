@@ -1,0 +1,135 @@
+"""What a resumed crawl needs from the archive: which crawls were cut off, their WARC tails
+repaired, what they had discovered, and the responses they already hold (replayed, not refetched)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.frontier import Frontier, FrontierEntry
+from archive.verify import scan_warc, truncate_tail
+
+UNFINISHED = ("running", "interrupted")
+
+
+@dataclass
+class ResumeState:
+    """Everything one cut-off crawl had done, for its spider to carry on from."""
+
+    crawl_id: int
+    host: str
+    unfinished: list[FrontierEntry] = field(default_factory=list)
+    known: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    stored_keys: set[str] = field(default_factory=set)
+    repaired: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A response as the archive holds it, ready to hand back to the crawler."""
+
+    url: str
+    status: int
+    protocol: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    capture_id: int
+
+
+def unfinished_crawl(db: Database, site_id: int) -> int | None:
+    row = db.execute(
+        "SELECT id FROM crawls WHERE site_id = ? AND status IN (?, ?) ORDER BY id DESC LIMIT 1",
+        [site_id, *UNFINISHED],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def unfinished_sites(db: Database) -> list[tuple[str, str]]:
+    """(host, root_url) of every site whose latest crawl was cut off."""
+    rows = db.execute(
+        "SELECT s.host, s.root_url FROM sites s WHERE (SELECT status FROM crawls c "
+        "WHERE c.site_id = s.id ORDER BY c.id DESC LIMIT 1) IN (?, ?) ORDER BY s.id",
+        list(UNFINISHED),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def repair_tails(db: Database, warc_dir: Path, crawl_id: int) -> list[str]:
+    """Cut each WARC file this crawl wrote back to its last complete record, and forget the
+    captures that pointed past it, so the resumed crawl fetches those again."""
+    notes = []
+    files = db.execute(
+        "SELECT warc_file, max(warc_offset) FROM captures WHERE crawl_id = ? AND warc_file "
+        "IS NOT NULL GROUP BY warc_file",
+        [crawl_id],
+    ).fetchall()
+    for name, last_offset in files:
+        path = warc_dir / name
+        if not path.exists():
+            continue
+        scan = scan_warc(path, check_digests=False, start=int(last_offset))
+        if truncate_tail(scan):
+            notes.append(f"{name}: cut {scan.size - scan.good_end} bytes of incomplete record")
+        lost = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM captures WHERE warc_file = ? AND warc_offset + warc_length > ?",
+                [name, scan.good_end],
+            ).fetchall()
+        ]
+        if lost:
+            with db.atomic():
+                Frontier(db).forget_captures(lost)
+                marks = ",".join("?" * len(lost))
+                for table in ("articles", "attachments"):
+                    db.execute(
+                        f"UPDATE {table} SET capture_id = NULL WHERE capture_id IN ({marks})", lost
+                    )
+                db.execute(f"DELETE FROM captures WHERE id IN ({marks})", lost)
+            notes.append(f"{name}: {len(lost)} capture(s) lost with the tail will be fetched again")
+    return notes
+
+
+def resume_state(
+    db: Database, warc_dir: Path, crawl_id: int, host: str, site_id: int
+) -> ResumeState:
+    state = ResumeState(crawl_id, host)
+    state.repaired = repair_tails(db, warc_dir, crawl_id)
+    frontier = Frontier(db)
+    state.unfinished = frontier.unfinished(crawl_id)
+    state.known = frontier.known_urls(crawl_id)
+    state.stored_keys = {
+        r[0]
+        for r in db.execute("SELECT article_key FROM articles WHERE site_id = ?", [site_id])
+        if r[0]
+    }
+    return state
+
+
+def recorded_response(db: Database, warc_dir: Path, crawl_id: int, url: str) -> Recorded | None:
+    """The latest usable response this crawl already holds for `url` (not a server error)."""
+    row = db.execute(
+        "SELECT id, warc_file, warc_offset FROM captures WHERE crawl_id = ? AND url = ? "
+        "AND status IS NOT NULL AND status < 500 AND warc_file IS NOT NULL ORDER BY id DESC LIMIT 1",
+        [crawl_id, url],
+    ).fetchone()
+    if row is None:
+        return None
+    capture_id, name, offset = row
+    with (warc_dir / name).open("rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        http = record.http_headers
+        body = record.raw_stream.read()
+        return Recorded(
+            url=url,
+            status=int(http.get_statuscode()),
+            protocol=http.protocol or "HTTP/1.1",
+            headers=list(http.headers),
+            body=body,
+            capture_id=int(capture_id),
+        )
