@@ -8,15 +8,23 @@ from pathlib import Path
 
 from archive.errors import ArchiveError
 
+_HELD: dict[Path, list[int]] = {}  # lock path -> [fd, holders in this process]
+
 
 class ArchiveLock:
-    """An exclusive, non-blocking flock on DIR/.lock, released by the OS if the holder dies."""
+    """An exclusive, non-blocking flock on DIR/.lock. The OS drops it if the holder dies, so a
+    killed crawl never leaves the archive locked. Re-entrant within one process (the CLI takes
+    it before starting Scrapy, the crawl's archive session takes it again)."""
 
     def __init__(self, root: Path) -> None:
-        self.path = root / ".lock"
-        self._fd: int | None = None
+        self.path = (root / ".lock").resolve()
+        self._held = False
 
     def acquire(self) -> ArchiveLock:
+        if self.path in _HELD:
+            _HELD[self.path][1] += 1
+            self._held = True
+            return self
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -29,14 +37,20 @@ class ArchiveLock:
             ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
-        self._fd = fd
+        _HELD[self.path] = [fd, 1]
+        self._held = True
         return self
 
     def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        if not self._held:
+            return
+        self._held = False
+        entry = _HELD[self.path]
+        entry[1] -= 1
+        if entry[1] == 0:
+            del _HELD[self.path]
+            fcntl.flock(entry[0], fcntl.LOCK_UN)
+            os.close(entry[0])
 
     def __enter__(self) -> ArchiveLock:
         return self.acquire()

@@ -3,6 +3,8 @@ repaired, what they had discovered, and the responses they already hold (replaye
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,14 +50,19 @@ def unfinished_crawl(db: Database, site_id: int) -> int | None:
     return int(row[0]) if row else None
 
 
-def unfinished_sites(db: Database) -> list[tuple[str, str]]:
-    """(host, root_url) of every site whose latest crawl was cut off."""
-    rows = db.execute(
-        "SELECT s.host, s.root_url FROM sites s WHERE (SELECT status FROM crawls c "
-        "WHERE c.site_id = s.id ORDER BY c.id DESC LIMIT 1) IN (?, ?) ORDER BY s.id",
-        list(UNFINISHED),
-    ).fetchall()
-    return [(r[0], r[1]) for r in rows]
+def unfinished_crawls_readonly(db_path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(root_url, crawl settings) of every site whose latest crawl was cut off; reads only."""
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            "SELECT s.root_url, c.settings FROM sites s JOIN crawls c ON c.site_id = s.id "
+            "WHERE c.id = (SELECT max(id) FROM crawls WHERE site_id = s.id) AND c.status IN (?, ?) "
+            "ORDER BY s.id",
+            list(UNFINISHED),
+        ).fetchall()
+    finally:
+        con.close()
+    return [(root, json.loads(settings or "{}")) for root, settings in rows]
 
 
 def repair_tails(db: Database, warc_dir: Path, crawl_id: int) -> list[str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from archive.db import open_database
 from archive.folder import ArchiveFolder
 
 
@@ -97,6 +98,8 @@ class VerifyReport:
 
 def verify(folder: ArchiveFolder, repair: bool = False) -> VerifyReport:
     report = VerifyReport()
+    if repair:
+        open_database(folder.db_path).close()  # repairs need the current schema
     scans = {}
     for path in sorted(folder.warc_dir.glob("*.warc.gz")):
         scan = scan_warc(path)

@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from archive.folder import ArchiveFolder
+from archive.lock import ArchiveLock
 from crawler.extract.profiles import ProfileError, load_profiles
 from crawler.identity import user_agent
 from crawler.spiders.vnpt import VnptSpider
@@ -114,6 +115,7 @@ def run_crawl(
     verbose: bool = False,
     contact: str | None = None,
     site_profiles: str | Path | None = None,
+    resume: bool = False,
     overrides: dict[str, Any] | None = None,
 ) -> CrawlReport:
     """Crawl every portal in `urls` into one archive folder. Checks input before touching anything."""
@@ -136,6 +138,8 @@ def run_crawl(
         except ProfileError as exc:
             raise CrawlError(str(exc)) from None
         overrides = {**(overrides or {}), "GOVARCHIVE_SITE_PROFILES": str(site_profiles)}
+    if resume:
+        overrides = {**(overrides or {}), "GOVARCHIVE_RESUME": True}
     folder = ArchiveFolder.prepare(archive)
     settings, log_file = crawl_settings(
         folder,
@@ -147,9 +151,20 @@ def run_crawl(
         contact=contact,
         overrides=overrides,
     )
+    with ArchiveLock(folder.root):
+        return _run(folder, checked, settings, log_file, max_pages)
+
+
+def _run(
+    folder: ArchiveFolder,
+    urls: list[str],
+    settings: Settings,
+    log_file: Path | None,
+    max_pages: int,
+) -> CrawlReport:
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(VnptSpider)
-    process.crawl(crawler, url=" ".join(checked), max_pages=max_pages)
+    process.crawl(crawler, url=" ".join(urls), max_pages=max_pages)
     process.start()
     report = CrawlReport(archive=folder.root, log_file=log_file)
     assert crawler.stats is not None

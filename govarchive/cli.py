@@ -91,7 +91,47 @@ def build_parser() -> argparse.ArgumentParser:
         "--site-profiles", metavar="FILE", default=None,
         help="TOML of per-site CSS selectors overriding extraction (default: DIR/site-profiles.toml if present)",
     )  # fmt: skip
+    crawl.add_argument(
+        "--resume", action="store_true",
+        help="continue each portal's crawl that was cut off (killed, crashed, interrupted)",
+    )  # fmt: skip
     crawl.add_argument("--verbose", action="store_true", help="log to the terminal, not to a file")
+
+    resume = sub.add_parser(
+        "resume",
+        help="continue every crawl in the archive that was cut off",
+        description="Continue every crawl that a kill, crash or Ctrl-C cut off: WARC tails are "
+        "repaired, what is already archived is not fetched again, and the rest is crawled.",
+    )
+    _archive_arg(resume)
+    resume.add_argument(
+        "--delay",
+        type=_non_negative_float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds between requests to a host (default: as the crawl had it)",
+    )
+    resume.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="connections per host (default: as the crawl had it)",
+    )
+    resume.add_argument("--verbose", action="store_true", help="log to the terminal, not to a file")
+
+    check = sub.add_parser(
+        "verify",
+        help="check every WARC record and database row of the archive",
+        description="Read every WARC record (digests checked), run SQLite's integrity check, and "
+        "check that every capture row points at a readable record for the same URL. Exits 1 on "
+        "any problem.",
+    )
+    _archive_arg(check)
+    check.add_argument(
+        "--repair", action="store_true",
+        help="cut incomplete records off WARC tails and drop the rows that pointed into them",
+    )  # fmt: skip
 
     demo = sub.add_parser(
         "demo",
@@ -120,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="port for each portal in order (default: any free port)",
     )  # fmt: skip
     sample.add_argument("--gold", metavar="FILE", help="also write the gold articles as JSON here")
+    sample.add_argument(
+        "--delay", type=_non_negative_float, default=0.0, metavar="SECONDS",
+        help="wait this long before each answer, like a slow server (default 0)",
+    )  # fmt: skip
     return parser
 
 
@@ -163,6 +207,7 @@ def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
             verbose=args.verbose,
             contact=args.contact,
             site_profiles=args.site_profiles,
+            resume=args.resume,
         )
     except CrawlError as exc:
         raise UsageProblem(str(exc)) from None
@@ -173,6 +218,63 @@ def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
     if report.finish_reason == "shutdown":
         return EXIT_INTERRUPTED
     return EXIT_FAILED if problems else EXIT_OK
+
+
+def cmd_resume(args: argparse.Namespace, console: Console) -> int:
+    from archive.folder import ArchiveFolder
+    from archive.resume import unfinished_crawls_readonly
+    from crawler.run import run_crawl
+    from govarchive.report import failures, print_report
+
+    folder = ArchiveFolder.existing(args.archive)
+    targets = unfinished_crawls_readonly(folder.db_path)
+    if not targets:
+        console.print(f"nothing to resume in {folder.root}: every crawl there has finished")
+        return EXIT_OK
+    for root, _ in targets:
+        console.print(f"resuming the crawl of {root}")
+    first = targets[0][1]
+    report = run_crawl(
+        [root for root, _ in targets],
+        archive=folder.root,
+        delay=args.delay if args.delay is not None else first.get("delay"),
+        concurrency=args.concurrency or first.get("concurrency_per_host"),
+        max_pages=int(first.get("max_pages") or 0),
+        progress=True,
+        verbose=args.verbose,
+        resume=True,
+    )
+    print_report(report, console)
+    problems = failures(report)
+    for line in problems:
+        print(f"govarchive: error: {line}", file=sys.stderr)
+    if report.finish_reason == "shutdown":
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if problems else EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace, console: Console) -> int:
+    from archive.folder import ArchiveFolder
+    from archive.lock import ArchiveLock
+    from archive.verify import verify
+
+    folder = ArchiveFolder.existing(args.archive)
+    with ArchiveLock(folder.root):
+        report = verify(folder, repair=args.repair)
+    console.print(
+        f"checked {report.files} WARC file(s), {report.records} records, "
+        f"{report.captures} capture rows in {folder.root}"
+    )
+    for line in report.repaired:
+        console.print(f"repaired: {line}", markup=False)
+    for line in report.problems:
+        console.print(f"problem: {line}", markup=False)
+    if report.ok:
+        console.print("archive OK")
+        return EXIT_OK
+    hint = "" if args.repair else "; `govarchive verify --repair` fixes truncated tails"
+    print(f"govarchive: error: {len(report.problems)} problem(s) found{hint}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def cmd_demo(args: argparse.Namespace, console: Console) -> int:
@@ -192,6 +294,7 @@ def cmd_sample_portal(args: argparse.Namespace, console: Console) -> int:
             host=args.host,
             storage_host=args.storage_host,
             ports=tuple(args.port or ()),
+            delay=args.delay,
         ).start()
     except OSError as exc:
         raise UsageProblem(f"cannot serve the sample portal: {exc.strerror or exc}") from None
@@ -214,7 +317,13 @@ def cmd_sample_portal(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"crawl": cmd_crawl, "demo": cmd_demo, "sample-portal": cmd_sample_portal}
+COMMANDS = {
+    "crawl": cmd_crawl,
+    "resume": cmd_resume,
+    "verify": cmd_verify,
+    "demo": cmd_demo,
+    "sample-portal": cmd_sample_portal,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

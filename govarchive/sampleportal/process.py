@@ -14,6 +14,7 @@ from govarchive.sampleportal.site import Site
 @dataclass
 class SamplePortalProcess:
     profiles: tuple[str, ...] = DEFAULT_PROFILES
+    delay: float = 0.0
     proc: subprocess.Popen | None = field(default=None, init=False)
     sites: list[Site] = field(default_factory=list, init=False)
 
@@ -21,6 +22,8 @@ class SamplePortalProcess:
         args = [sys.executable, "-m", "govarchive", "sample-portal"]
         for profile in self.profiles:
             args += ["--profile", profile]
+        if self.delay:
+            args += ["--delay", str(self.delay)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,11 +24,14 @@ class _Quiet(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Microsoft-IIS/10.0"
     sys_version = ""
+    delay: float = 0.0  # seconds before each answer: a slow server, for tests that need time
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
     def send_body(self, status: int, body: bytes, ctype: str, *, chunked: bool = False) -> None:
+        if self.delay:
+            time.sleep(self.delay)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("X-Powered-By", "ASP.NET")
@@ -138,6 +143,16 @@ class StorageHandler(_Quiet):
         self.send_body(200, media_bytes(path), content_type_for(path))
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A crawler that hangs up (killed mid-request, in tests) is not the server's error."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 @dataclass
 class SampleServers:
     """Portals (one port each on 127.0.0.1) and one storage host (127.0.0.2), serving in threads."""
@@ -147,18 +162,20 @@ class SampleServers:
     storage_host: str = STORAGE_HOST
     ports: tuple[int, ...] = ()
     storage_port: int = 0
+    delay: float = 0.0
     sites: list[Site] = field(default_factory=list, init=False)
     _servers: list[ThreadingHTTPServer] = field(default_factory=list, init=False)
 
     def start(self) -> SampleServers:
-        storage = ThreadingHTTPServer((self.storage_host, self.storage_port), StorageHandler)
+        storage_handler = type("Storage", (StorageHandler,), {"delay": self.delay})
+        storage = _Server((self.storage_host, self.storage_port), storage_handler)
         self._servers.append(storage)
         storage_base = f"http://{self.storage_host}:{storage.server_address[1]}"
         for i, key in enumerate(self.profiles):
             port = self.ports[i] if i < len(self.ports) else 0
             portal = build_portal(key)
-            handler = type(f"{key}Handler", (PortalHandler,), {})
-            server = ThreadingHTTPServer((self.host, port), handler)
+            handler = type(f"{key}Handler", (PortalHandler,), {"delay": self.delay})
+            server = _Server((self.host, port), handler)
             site = Site(portal, f"http://{self.host}:{server.server_address[1]}", storage_base)
             handler.site = site
             self._servers.append(server)
