@@ -24,7 +24,9 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
-RETRY_TIMES = 2
+RETRY_TIMES = 3
+GOVARCHIVE_BACKOFF_BASE = 2.0  # seconds before the first retry; doubles each time
+GOVARCHIVE_BACKOFF_MAX = 300.0  # never wait longer, whatever Retry-After says
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 256 * 1024 * 1024
 COOKIES_ENABLED = False
@@ -33,6 +35,9 @@ REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.duplicate_article.DuplicateArticleMiddleware": 60,
+    "crawler.middlewares.backoff.NotBeforeMiddleware": 70,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.backoff.BackoffRetryMiddleware": 550,
     "crawler.middlewares.replay.ReplayMiddleware": 940,
     "crawler.middlewares.warc_capture.WarcCaptureMiddleware": 950,
 }
@@ -53,6 +58,9 @@ EXTENSIONS = {
 GOVARCHIVE_ARCHIVE = os.environ.get(ENV_VAR, DEFAULT_ARCHIVE_DIR)
 GOVARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 GOVARCHIVE_MAX_PAGES = 0  # per portal; 0 = no limit
+GOVARCHIVE_BARREN_CHAIN = 5  # stop following links after this many pages in a row gave nothing new
+GOVARCHIVE_MAX_PER_PATTERN = 2000  # pages per URL pattern (digits as N): a bound on any trap
+DEPTH_LIMIT = 60
 GOVARCHIVE_RESUME = False  # continue each site's cut-off crawl instead of starting a new one
 GOVARCHIVE_PROGRESS = False
 GOVARCHIVE_OPERATOR = ""

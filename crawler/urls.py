@@ -31,23 +31,42 @@ NOT_CONTENT = re.compile(
     re.I,
 )
 ARTICLE_ID_PARAMS = ("id", "newsid", "itemid", "articleid", "nid")
+# Session ids (never vnPortal's own `sid`, which names the site).
+SESSION_PARAM = re.compile(
+    r"^(?:jsessionid|phpsessid|aspsessionid\w*|asp\.net_sessionid|sessionid|session_id|sess)$", re.I
+)
+SESSION_PATH = re.compile(r"/\((?:[A-Z]\([^)/]*\))+\)/", re.I)  # ASP.NET cookieless: /(S(abc))/
+SESSION_PATH_PARAM = re.compile(r";jsessionid=[^/?#]*", re.I)
+DIGITS = re.compile(r"\d+")
 _NEW_FORM_TAIL = re.compile(r"^.+-(\d{3,})$")
 
 
 def canonicalize(url: str) -> str:
-    """Drop fragment, tracking and print-view parameters; lowercase scheme and host."""
+    """One spelling per page: fragment, tracking, print-view and session-id parameters dropped,
+    cookieless ASP.NET session segments and ;jsessionid path parameters removed, query sorted,
+    scheme and host lowercased, default port dropped."""
     parts = urlsplit(url)
-    query = [
+    query = sorted(
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not TRACKING_PARAM.match(k) and k.lower() not in PRINT_PARAMS
-    ]
+        if not TRACKING_PARAM.match(k)
+        and k.lower() not in PRINT_PARAMS
+        and not SESSION_PARAM.match(k)
+    )
+    path = SESSION_PATH.sub("/", SESSION_PATH_PARAM.sub("", parts.path)) or "/"
     netloc = parts.netloc.lower()
     if parts.scheme == "http" and netloc.endswith(":80"):
         netloc = netloc[:-3]
     elif parts.scheme == "https" and netloc.endswith(":443"):
         netloc = netloc[:-4]
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+    return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), ""))
+
+
+def url_pattern(url: str) -> str:
+    """The URL with every run of digits as N: pages of one calendar, one pager or one facet
+    family share a pattern, and a pattern's page count can be bounded."""
+    parts = urlsplit(url)
+    return DIGITS.sub("N", f"{parts.netloc}{parts.path}?{parts.query}")
 
 
 def host_of(url: str) -> str:

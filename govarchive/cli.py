@@ -96,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue each portal's crawl that was cut off (killed, crashed, interrupted)",
     )  # fmt: skip
     crawl.add_argument("--verbose", action="store_true", help="log to the terminal, not to a file")
+    crawl.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
+        help="set any Scrapy or GOVARCHIVE_* setting for this crawl (advanced; repeatable)",
+    )  # fmt: skip
 
     resume = sub.add_parser(
         "resume",
@@ -208,6 +212,7 @@ def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
             contact=args.contact,
             site_profiles=args.site_profiles,
             resume=args.resume,
+            overrides=_settings(args.settings),
         )
     except CrawlError as exc:
         raise UsageProblem(str(exc)) from None
@@ -218,6 +223,16 @@ def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
     if report.finish_reason == "shutdown":
         return EXIT_INTERRUPTED
     return EXIT_FAILED if problems else EXIT_OK
+
+
+def _settings(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageProblem(f"--set needs NAME=VALUE, not {pair!r}")
+        out[name.strip()] = value
+    return out
 
 
 def cmd_resume(args: argparse.Namespace, console: Console) -> int:

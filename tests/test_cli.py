@@ -71,7 +71,16 @@ def _free_port() -> int:
 
 def test_unreachable_host(tmp_path):
     url = f"http://127.0.0.1:{_free_port()}/"
-    result = run_cli("crawl", url, "--archive", str(tmp_path), "--delay", "0")
+    result = run_cli(
+        "crawl",
+        url,
+        "--archive",
+        str(tmp_path),
+        "--delay",
+        "0",
+        "--set",
+        "GOVARCHIVE_BACKOFF_BASE=0.05",
+    )
     assert result.returncode == 1
     line = one_clean_error_line(result)
     assert url in line and "could not reach" in line

@@ -17,11 +17,19 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
+from w3lib.encoding import html_body_declared_encoding
 
 from crawler.extract import NotArticle, extract_article
 from crawler.extract.profiles import SiteProfile, load_profiles
 from crawler.items import ArticleItem, AttachmentFileItem
-from crawler.urls import article_key, canonicalize, host_of, is_followable, is_query_form
+from crawler.urls import (
+    article_key,
+    canonicalize,
+    host_of,
+    is_followable,
+    is_query_form,
+    url_pattern,
+)
 
 PRIORITY_ARTICLE = 10
 PRIORITY_ASSET = 5
@@ -36,6 +44,22 @@ def site_profiles(settings) -> dict[str, SiteProfile]:
         default = Path(settings.get("GOVARCHIVE_ARCHIVE", "")) / "site-profiles.toml"
         path = default if default.is_file() else None
     return load_profiles(path) if path else {}
+
+
+def page_text(response: TextResponse) -> str:
+    """The page as text. Bytes that are valid UTF-8 are read as UTF-8 whatever the header or
+    <meta> claim (portals mislabel UTF-8 pages); otherwise the <meta> charset, then the header."""
+    try:
+        return response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = html_body_declared_encoding(response.body)
+    if declared:
+        try:
+            return response.body.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return response.text
 
 
 def parse_start_urls(raw: str) -> list[str]:
@@ -62,6 +86,9 @@ class VnptSpider(Spider):
         self.root_errors: dict[str, str] = {}
         self.profiles: dict[str, SiteProfile] = {}
         self.resumed_hosts: set[str] = set()
+        self.pattern_counts: Counter[str] = Counter()
+        self.barren_limit = 5
+        self.max_per_pattern = 2000
         self.resume_requests: list[Request] = []
         self.on_give_up: Callable[[Request], None] | None = None
 
@@ -70,6 +97,8 @@ class VnptSpider(Spider):
         kwargs.setdefault("max_pages", crawler.settings.getint("GOVARCHIVE_MAX_PAGES"))
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profiles = site_profiles(crawler.settings)
+        spider.barren_limit = crawler.settings.getint("GOVARCHIVE_BARREN_CHAIN", 5)
+        spider.max_per_pattern = crawler.settings.getint("GOVARCHIVE_MAX_PER_PATTERN", 2000)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -129,23 +158,36 @@ class VnptSpider(Spider):
         ):
             return
         key = response.meta.get("govarchive_article_key") or article_key(response.url)
+        found_article = False
         if key and (host, key) not in self.done_articles:
             self.done_articles.add((host, key))
-            yield from self.parse_article(response, host, key)
-        yield from self.follow(response, host)
+            for out in self.parse_article(response, host, key):
+                found_article = found_article or isinstance(out, ArticleItem)
+                yield out
+        yield from self.follow(response, host, found_article)
 
-    def follow(self, response: TextResponse, host: str) -> Iterator[Request]:
-        for href in response.xpath("//a/@href").getall():
-            href = href.strip()
-            if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+    def follow(self, response: TextResponse, host: str, found_article: bool) -> Iterator[Request]:
+        """Links to crawl next. A page that gave no article and no new article link is barren;
+        links found on a chain of barren pages (calendars, empty pagination, facet combinations)
+        are dropped once the chain is GOVARCHIVE_BARREN_CHAIN long."""
+        links = list(self._new_links(response, host))
+        new_articles = sum(
+            1 for _, key in links if key and (host, key) not in self.scheduled_articles
+        )
+        barren = (
+            0 if found_article or new_articles else response.meta.get("govarchive_barren", 0) + 1
+        )
+        if barren >= self.barren_limit:
+            self.crawler.stats.inc_value("govarchive/requests_skipped/barren_chain", len(links))
+            return
+        for url, key in links:
+            if self.max_pages and self.pages_scheduled[host] >= self.max_pages:
+                self.crawler.stats.inc_value("govarchive/requests_skipped/max_pages")
                 continue
-            url = canonicalize(response.urljoin(href))
-            link_host = host_of(url)
-            if url in self.seen_pages or self.aliases.get(link_host, link_host) != host:
+            pattern = url_pattern(url)
+            if self.pattern_counts[pattern] >= self.max_per_pattern:
+                self.crawler.stats.inc_value("govarchive/requests_skipped/pattern_limit")
                 continue
-            if not is_followable(url):
-                continue
-            key = article_key(url)
             if key:
                 if (host, key) in self.scheduled_articles and is_query_form(url):
                     continue
@@ -153,16 +195,32 @@ class VnptSpider(Spider):
                 priority = PRIORITY_SECOND_ADDRESS if is_query_form(url) else PRIORITY_ARTICLE
             else:
                 priority = PRIORITY_PAGE
-            if self.max_pages and self.pages_scheduled[host] >= self.max_pages:
-                self.crawler.stats.inc_value("govarchive/requests_skipped/max_pages")
-                continue
+            self.pattern_counts[pattern] += 1
             self.pages_scheduled[host] += 1
             self.seen_pages.add(url)
-            yield self._page(url, host, priority, key)
+            request = self._page(url, host, priority, key)
+            request.meta["govarchive_barren"] = barren
+            yield request
+
+    def _new_links(self, response: TextResponse, host: str) -> Iterator[tuple[str, str | None]]:
+        """(canonical URL, article id or None) of each followable same-site link not yet seen."""
+        emitted: set[str] = set()
+        for href in response.xpath("//a/@href").getall():
+            href = href.strip()
+            if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+                continue
+            url = canonicalize(response.urljoin(href))
+            link_host = host_of(url)
+            if url in self.seen_pages or url in emitted:
+                continue
+            if self.aliases.get(link_host, link_host) != host or not is_followable(url):
+                continue
+            emitted.add(url)
+            yield url, article_key(url)
 
     def parse_article(self, response: TextResponse, host: str, key: str) -> Iterator[Any]:
         try:
-            art = extract_article(response.text, response.url, self.profiles.get(host))
+            art = extract_article(page_text(response), response.url, self.profiles.get(host))
         except NotArticle as reason:
             self.crawler.stats.inc_value(f"govarchive/articles_dropped/not_article/{reason}")
             return
