@@ -60,6 +60,7 @@ GOVARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 GOVARCHIVE_MAX_PAGES = 0  # per portal; 0 = no limit
 GOVARCHIVE_BARREN_CHAIN = 5  # stop following links after this many pages in a row gave nothing new
 GOVARCHIVE_MAX_PER_PATTERN = 2000  # pages per URL pattern (digits as N): a bound on any trap
+GOVARCHIVE_BARREN_PER_PATTERN = 40  # links per URL pattern taken from pages that gave nothing new
 DEPTH_LIMIT = 60
 GOVARCHIVE_RESUME = False  # continue each site's cut-off crawl instead of starting a new one
 GOVARCHIVE_PROGRESS = False

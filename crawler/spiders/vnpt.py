@@ -88,6 +88,8 @@ class VnptSpider(Spider):
         self.resumed_hosts: set[str] = set()
         self.pattern_counts: Counter[str] = Counter()
         self.barren_limit = 5
+        self.barren_per_pattern = 40
+        self.barren_patterns: Counter[str] = Counter()
         self.max_per_pattern = 2000
         self.resume_requests: list[Request] = []
         self.on_give_up: Callable[[Request], None] | None = None
@@ -98,6 +100,7 @@ class VnptSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profiles = site_profiles(crawler.settings)
         spider.barren_limit = crawler.settings.getint("GOVARCHIVE_BARREN_CHAIN", 5)
+        spider.barren_per_pattern = crawler.settings.getint("GOVARCHIVE_BARREN_PER_PATTERN", 40)
         spider.max_per_pattern = crawler.settings.getint("GOVARCHIVE_MAX_PER_PATTERN", 2000)
         return spider
 
@@ -169,7 +172,8 @@ class VnptSpider(Spider):
     def follow(self, response: TextResponse, host: str, found_article: bool) -> Iterator[Request]:
         """Links to crawl next. A page that gave no article and no new article link is barren;
         links found on a chain of barren pages (calendars, empty pagination, facet combinations)
-        are dropped once the chain is GOVARCHIVE_BARREN_CHAIN long."""
+        are dropped once the chain is GOVARCHIVE_BARREN_CHAIN long, and a URL pattern stops
+        taking links from barren pages after GOVARCHIVE_BARREN_PER_PATTERN of them."""
         links = list(self._new_links(response, host))
         new_articles = sum(
             1 for _, key in links if key and (host, key) not in self.scheduled_articles
@@ -185,7 +189,10 @@ class VnptSpider(Spider):
                 self.crawler.stats.inc_value("govarchive/requests_skipped/max_pages")
                 continue
             pattern = url_pattern(url)
-            if self.pattern_counts[pattern] >= self.max_per_pattern:
+            if (
+                self.pattern_counts[pattern] >= self.max_per_pattern
+                or self.barren_patterns[pattern] >= self.barren_per_pattern
+            ):
                 self.crawler.stats.inc_value("govarchive/requests_skipped/pattern_limit")
                 continue
             if key:
@@ -196,6 +203,8 @@ class VnptSpider(Spider):
             else:
                 priority = PRIORITY_PAGE
             self.pattern_counts[pattern] += 1
+            if barren:  # a guess made on a page that gave nothing: facets, calendars
+                self.barren_patterns[pattern] += 1
             self.pages_scheduled[host] += 1
             self.seen_pages.add(url)
             request = self._page(url, host, priority, key)

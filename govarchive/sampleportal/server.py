@@ -163,6 +163,7 @@ class SampleServers:
     ports: tuple[int, ...] = ()
     storage_port: int = 0
     delay: float = 0.0
+    storage_base: str = field(default="", init=False)
     sites: list[Site] = field(default_factory=list, init=False)
     _servers: list[ThreadingHTTPServer] = field(default_factory=list, init=False)
 
@@ -171,6 +172,7 @@ class SampleServers:
         storage = _Server((self.storage_host, self.storage_port), storage_handler)
         self._servers.append(storage)
         storage_base = f"http://{self.storage_host}:{storage.server_address[1]}"
+        self.storage_base = storage_base
         for i, key in enumerate(self.profiles):
             port = self.ports[i] if i < len(self.ports) else 0
             portal = build_portal(key)
