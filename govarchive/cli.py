@@ -303,6 +303,13 @@ def cmd_sample_portal(args: argparse.Namespace, console: Console) -> int:
     from govarchive.sampleportal.server import SampleServers
 
     profiles = tuple(args.profile or DEFAULT_PROFILES)
+    if args.gold:
+        try:
+            open(args.gold, "a", encoding="utf-8").close()
+        except OSError as exc:
+            raise UsageProblem(
+                f"cannot write gold file {args.gold}: {exc.strerror or exc}"
+            ) from None
     try:
         servers = SampleServers(
             profiles=profiles,

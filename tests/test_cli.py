@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from govarchive.cli import COMMANDS as CLI_COMMANDS
 from govarchive.sampleportal.content import DEFAULT_PROFILES, build_portal
 from tests.conftest import BIN, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
-COMMANDS = ["crawl", "demo", "sample-portal"]
+COMMANDS = sorted(CLI_COMMANDS)
 
 
 def one_clean_error_line(result: subprocess.CompletedProcess) -> str:
@@ -159,3 +160,48 @@ def test_contact_url_goes_into_the_user_agent(sample_portal, tmp_path):
     bad = run_cli("crawl", site.home_url(), "--archive", str(tmp_path), "--contact", "nope")
     assert bad.returncode == 2
     assert "contact URL" in one_clean_error_line(bad)
+
+
+BAD_ARGUMENTS = {
+    "crawl": [
+        (["crawl", "http://127.0.0.1:1/", "--set", "NOEQUALS"], 2),
+        (["crawl", "http://127.0.0.1:1/", "--site-profiles", "/nonexistent/p.toml"], 2),
+        (["crawl", "http://127.0.0.1:1/", "--bogus"], 2),
+    ],
+    "resume": [
+        (["resume", "--archive", "/nonexistent/archive"], 1),
+        (["resume", "--delay", "soon"], 2),
+        (["resume", "--concurrency", "-3"], 2),
+    ],
+    "verify": [
+        (["verify", "--archive", "/nonexistent/archive"], 1),
+        (["verify", "--repair=yes"], 2),
+    ],
+    "demo": [
+        (["demo", "--archive", "/dev/null/archive"], 1),
+        (["demo", "extra"], 2),
+    ],
+    "sample-portal": [
+        (["sample-portal", "--profile", "hanoi"], 2),
+        (["sample-portal", "--port", "http"], 2),
+        (["sample-portal", "--host", "203.0.113.7"], 2),
+        (["sample-portal", "--gold", "/nonexistent/dir/gold.json"], 2),
+    ],
+}
+
+
+def test_every_command_is_walked():
+    from govarchive.cli import COMMANDS
+
+    assert set(BAD_ARGUMENTS) == set(COMMANDS)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [case for cases in BAD_ARGUMENTS.values() for case in cases],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else str(v),
+)
+def test_bad_arguments_for_every_command(args, code):
+    result = run_cli(*args, timeout=60)
+    assert result.returncode == code, result.stderr
+    one_clean_error_line(result)

@@ -1,0 +1,76 @@
+"""`govarchive verify` finds what is wrong with an archive, and `--repair` fixes what it safely can."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def archive(crawled, tmp_path):
+    copy = tmp_path / "archive"
+    shutil.copytree(crawled.archive, copy, ignore=shutil.ignore_patterns(".lock"))
+    return copy
+
+
+def last_warc(archive):
+    return sorted((archive / "warc").glob("*.warc.gz"))[-1]
+
+
+def test_clean_archive_verifies(archive):
+    result = run_cli("verify", "--archive", str(archive))
+    assert result.returncode == 0, result.stdout
+    assert "archive OK" in result.stdout
+
+
+def test_truncated_tail_found_then_repaired(archive):
+    warc = last_warc(archive)
+    with warc.open("r+b") as fh:
+        fh.truncate(warc.stat().st_size - 700)
+    bad = run_cli("verify", "--archive", str(archive))
+    assert bad.returncode == 1
+    assert "incomplete record" in bad.stdout and "--repair" in bad.stderr
+    fixed = run_cli("verify", "--archive", str(archive), "--repair")
+    assert fixed.returncode == 0, fixed.stdout
+    assert "repaired:" in fixed.stdout
+    again = run_cli("verify", "--archive", str(archive))
+    assert again.returncode == 0 and "archive OK" in again.stdout
+    con = sqlite3.connect(archive / "archive.db")
+    pending = con.execute("SELECT count(*) FROM frontier WHERE state = 'pending'").fetchone()[0]
+    assert pending >= 1, "the lost captures go back to the frontier"
+
+
+def test_corrupted_record_fails_its_digest(archive):
+    warc = last_warc(archive)
+    con = sqlite3.connect(archive / "archive.db")
+    offset, length = con.execute(
+        "SELECT warc_offset, warc_length FROM captures WHERE warc_file = ? AND url LIKE '%.jpg' LIMIT 1",
+        [warc.name],
+    ).fetchone()
+    con.close()
+    # Rewrite one record with a flipped payload byte, keeping it a valid gzip member.
+    import gzip
+
+    data = warc.read_bytes()
+    record = bytearray(gzip.decompress(data[offset : offset + length]))
+    record[-10] ^= 0xFF
+    warc.write_bytes(data[:offset] + gzip.compress(bytes(record)) + data[offset + length :])
+    result = run_cli("verify", "--archive", str(archive))
+    assert result.returncode == 1
+    assert "digest" in result.stdout
+
+
+def test_capture_row_pointing_nowhere(archive):
+    con = sqlite3.connect(archive / "archive.db")
+    con.execute(
+        "UPDATE captures SET warc_offset = warc_offset + 1 WHERE id = (SELECT max(id) FROM captures WHERE warc_file IS NOT NULL)"
+    )
+    con.commit()
+    con.close()
+    result = run_cli("verify", "--archive", str(archive))
+    assert result.returncode == 1
+    assert "capture" in result.stdout
