@@ -69,11 +69,20 @@ def repair_tails(db: Database, warc_dir: Path, crawl_id: int) -> list[str]:
     """Cut each WARC file this crawl wrote back to its last complete record, and forget the
     captures that pointed past it, so the resumed crawl fetches those again."""
     notes = []
-    files = db.execute(
-        "SELECT warc_file, max(warc_offset) FROM captures WHERE crawl_id = ? AND warc_file "
-        "IS NOT NULL GROUP BY warc_file",
-        [crawl_id],
-    ).fetchall()
+    files = [
+        (r[0], r[1])
+        for r in db.execute(
+            "SELECT warc_file, max(warc_offset) FROM captures WHERE crawl_id = ? AND warc_file "
+            "IS NOT NULL GROUP BY warc_file",
+            [crawl_id],
+        )
+    ]
+    indexed = {
+        r[0]
+        for r in db.execute("SELECT DISTINCT warc_file FROM captures WHERE warc_file IS NOT NULL")
+    }
+    # Files no capture points into: a kill before the first capture was committed.
+    files += [(p.name, 0) for p in sorted(warc_dir.glob("*.warc.gz")) if p.name not in indexed]
     for name, last_offset in files:
         path = warc_dir / name
         if not path.exists():

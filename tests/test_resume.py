@@ -84,11 +84,12 @@ def test_sigkill_then_resume(slow_portal, tmp_path, kill_after):
     assert subprocess.run([str(warcio), "check", *files]).returncode == 0
 
 
-def test_sigterm_stops_gracefully_then_resume_command(slow_portal, tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_signal_stops_gracefully_then_resume_command(slow_portal, tmp_path, sig):
     archive = tmp_path / "archive"
     proc = start_crawl(slow_portal, archive)
     time.sleep(1.2)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert "Traceback" not in err
     con = sqlite3.connect(archive / "archive.db")

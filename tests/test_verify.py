@@ -74,3 +74,19 @@ def test_capture_row_pointing_nowhere(archive):
     result = run_cli("verify", "--archive", str(archive))
     assert result.returncode == 1
     assert "capture" in result.stdout
+
+
+def test_resume_repairs_a_file_killed_before_its_first_capture(archive, sample_portal):
+    """A kill right after a new WARC file was opened leaves a file no capture points into."""
+    donor = last_warc(archive).read_bytes()
+    orphan = archive / "warc" / "GOVARCHIVE-29990101000000000-00000-test.warc.gz"
+    orphan.write_bytes(donor[:900])  # the warcinfo record and part of the next
+    con = sqlite3.connect(archive / "archive.db")
+    con.execute("UPDATE crawls SET status = 'running', finished_at = NULL")
+    con.commit()
+    con.close()
+    assert run_cli("verify", "--archive", str(archive)).returncode == 1
+    resumed = run_cli("resume", "--archive", str(archive), "--delay", "0", "--concurrency", "8")
+    assert resumed.returncode == 0, resumed.stderr
+    check = run_cli("verify", "--archive", str(archive))
+    assert check.returncode == 0, check.stdout
