@@ -49,6 +49,9 @@ def open_database(path: Path) -> Database:
         db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 10000")
+        # WAL + NORMAL: a commit survives a killed process; after power loss the newest commits
+        # may be gone but the file stays consistent, and resume re-fetches what they described.
+        db.execute("PRAGMA synchronous = NORMAL")
         schema.apply(db)
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"cannot open archive database {path}: {exc}") from None
@@ -169,7 +172,7 @@ class ArchiveDB:
                 request_record_id=location.request_record_id,
             )
         with self.db.atomic():
-            return int(self.db["captures"].insert(row).last_pk)
+            return self._insert("captures", row)
 
     # articles ---------------------------------------------------------------------------------
     def store_article(
@@ -195,27 +198,27 @@ class ArchiveDB:
                 [art.url, site_id, art.article_key],
             )
             if row is None:
-                article_id = int(
-                    self.db["articles"]
-                    .insert(
-                        {
-                            "url": art.url,
-                            "article_key": art.article_key,
-                            "site_id": site_id,
-                            **fields,
-                            "first_seen": now,
-                            "last_seen": now,
-                            "capture_id": capture_id,
-                        }
-                    )
-                    .last_pk
+                article_id = self._insert(
+                    "articles",
+                    {
+                        "url": art.url,
+                        "article_key": art.article_key,
+                        "site_id": site_id,
+                        **fields,
+                        "first_seen": now,
+                        "last_seen": now,
+                        "capture_id": capture_id,
+                    },
                 )
                 self._write_children(article_id, art)
                 self._count_on_crawl(crawl_id, "articles_new")
                 return "new"
             article_id, old_hash = int(row[0]), row[1]
             if old_hash == digest:
-                self.db["articles"].update(article_id, {"last_seen": now, "capture_id": capture_id})
+                self.db.execute(
+                    "UPDATE articles SET last_seen = ?, capture_id = ? WHERE id = ?",
+                    [now, capture_id, article_id],
+                )
                 return "unchanged"
             self.db["articles"].update(
                 article_id, {**fields, "last_seen": now, "capture_id": capture_id}
@@ -230,16 +233,17 @@ class ArchiveDB:
         self.db.execute(f"UPDATE crawls SET {column} = {column} + 1 WHERE id = ?", [crawl_id])
 
     def _write_children(self, article_id: int, art: ArticleRecord) -> None:
-        self.db["images"].insert_all(
-            {
-                "article_id": article_id,
-                "src": img["src"],
-                "alt": img.get("alt", ""),
-                "caption": img.get("caption", ""),
-                "position": pos,
-            }
-            for pos, img in enumerate(art.images)
-        )
+        for pos, img in enumerate(art.images):
+            self._insert(
+                "images",
+                {
+                    "article_id": article_id,
+                    "src": img["src"],
+                    "alt": img.get("alt", ""),
+                    "caption": img.get("caption", ""),
+                    "position": pos,
+                },
+            )
         for att in _unique_by_url(art.attachments):
             known = self._one(
                 "SELECT content_type, size, sha256, capture_id FROM attachments "
@@ -256,7 +260,7 @@ class ArchiveDB:
                 row.update(
                     content_type=known[0], size=known[1], sha256=known[2], capture_id=known[3]
                 )
-            self.db["attachments"].insert(row)
+            self._insert("attachments", row)
 
     def record_attachment_file(
         self, url: str, *, content_type: str | None, size: int, sha256: str, capture_id: int | None
@@ -271,6 +275,16 @@ class ArchiveDB:
             return cursor.rowcount
 
     # helpers ----------------------------------------------------------------------------------
+    def _insert(self, table: str, row: Mapping[str, Any]) -> int:
+        """A plain INSERT: sqlite-utils' insert() re-reads the table's schema on every call, which
+        costs more than the write itself on the crawl's hot path."""
+        columns = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        cursor = self.db.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())
+        )
+        return int(cursor.lastrowid)
+
     def _one(self, sql: str, params: Iterable[Any]) -> tuple[Any, ...] | None:
         return self.db.execute(sql, list(params)).fetchone()
 

@@ -35,6 +35,25 @@ class Frontier:
                 [crawl_id, url, kind, priority, json.dumps(meta, sort_keys=True)],
             )
 
+    def add_many(
+        self,
+        crawl_id: int,
+        entries: list[tuple[str, str, int, dict[str, Any]]],
+        done_url: str | None,
+    ) -> None:
+        """A parsed page's new requests recorded, and the page marked done, in one transaction."""
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO frontier (crawl_id, url, kind, priority, meta, state) "
+                "VALUES (?, ?, ?, ?, ?, 'pending')",
+                [(crawl_id, u, k, p, json.dumps(m, sort_keys=True)) for u, k, p, m in entries],
+            )
+            if done_url:
+                self.db.execute(
+                    "UPDATE frontier SET state = 'done' WHERE crawl_id = ? AND url = ?",
+                    [crawl_id, done_url],
+                )
+
     def fetched(self, crawl_id: int, url: str, capture_id: int) -> None:
         """Called inside the capture's own transaction."""
         self.db.execute(

@@ -77,6 +77,11 @@ class ArchiveSession:
     def frontier_add(self, host: str, url: str, kind: str, priority: int, meta: dict) -> None:
         self.frontier.add(self.crawl_for(host), url, kind, priority, meta)
 
+    def frontier_record(
+        self, host: str, entries: list[tuple[str, str, int, dict]], done_url: str | None
+    ) -> None:
+        self.frontier.add_many(self.crawl_for(host), entries, done_url)
+
     def frontier_done(self, host: str, url: str) -> None:
         self.frontier.done(self.crawl_for(host), url)
 

@@ -62,6 +62,7 @@ GOVARCHIVE_BARREN_CHAIN = 5  # stop following links after this many pages in a r
 GOVARCHIVE_MAX_PER_PATTERN = 2000  # pages per URL pattern (digits as N): a bound on any trap
 GOVARCHIVE_BARREN_PER_PATTERN = 40  # links per URL pattern taken from pages that gave nothing new
 DEPTH_LIMIT = 60
+GOVARCHIVE_FETCH_ASSETS = True  # fetch and archive each article's images and attachments
 GOVARCHIVE_RESUME = False  # continue each site's cut-off crawl instead of starting a new one
 GOVARCHIVE_PROGRESS = False
 GOVARCHIVE_OPERATOR = ""

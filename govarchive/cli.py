@@ -165,6 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     sample.add_argument("--gold", metavar="FILE", help="also write the gold articles as JSON here")
     sample.add_argument(
+        "--articles", type=_positive_int, default=None, metavar="N",
+        help="build each portal with N articles (benchmarks: --profile bench --articles 20000)",
+    )  # fmt: skip
+    sample.add_argument(
         "--delay", type=_non_negative_float, default=0.0, metavar="SECONDS",
         help="wait this long before each answer, like a slow server (default 0)",
     )  # fmt: skip
@@ -317,6 +321,7 @@ def cmd_sample_portal(args: argparse.Namespace, console: Console) -> int:
             storage_host=args.storage_host,
             ports=tuple(args.port or ()),
             delay=args.delay,
+            articles=args.articles,
         ).start()
     except OSError as exc:
         raise UsageProblem(f"cannot serve the sample portal: {exc.strerror or exc}") from None

@@ -1,7 +1,8 @@
-"""Spider middleware keeping the crawl's frontier in the archive: every request a callback
-yields is recorded before it is scheduled, and a page is marked done once its callback has
-yielded everything (its article stored, its links recorded). A kill between the two leaves the
-page to be parsed again, from the WARC, on resume."""
+"""Spider middleware keeping the crawl's frontier in the archive. When a callback has yielded
+everything (its article stored, its links scheduled), the new requests are recorded and the page
+marked done, in one transaction. A kill before that leaves the page not done: on resume it is
+parsed again from its WARC record and its links found again; a request fetched before it was
+recorded is answered from the archive, so nothing is lost or fetched twice."""
 
 from __future__ import annotations
 
@@ -15,6 +16,14 @@ from scrapy.http import Response
 from archive.session import ArchiveSession
 from crawler.archive_link import session_for
 
+RESUME_META = (
+    "govarchive_site",
+    "govarchive_article_key",
+    "govarchive_root",
+    "govarchive_asset",
+    "govarchive_asset_url",
+)
+
 
 class FrontierMiddleware:
     def __init__(self, session: ArchiveSession) -> None:
@@ -24,51 +33,49 @@ class FrontierMiddleware:
     def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
         return cls(session_for(crawler))
 
-    def _record(self, request: Request) -> None:
+    @staticmethod
+    def _entry(request: Request) -> tuple[str, str, int, dict[str, Any]] | None:
         meta = request.meta
-        host = meta.get("govarchive_site")
-        if not host or meta.get("govarchive_frontier_recorded"):
-            return
+        if not meta.get("govarchive_site") or meta.get("govarchive_frontier_recorded"):
+            return None
         meta["govarchive_frontier_url"] = request.url
         meta["govarchive_frontier_recorded"] = True
         kind = "asset" if meta.get("govarchive_asset") else "page"
         keep = {k: meta[k] for k in RESUME_META if meta.get(k) is not None}
         keep["depth"] = meta.get("depth", 0)
-        self.session.frontier_add(host, request.url, kind, request.priority, keep)
+        return request.url, kind, request.priority, keep
+
+    def _flush(self, host: str | None, entries: list, done_url: str | None) -> None:
+        if host and (entries or done_url):
+            self.session.frontier_record(host, entries, done_url)
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for item in start:
-            if isinstance(item, Request):
-                self._record(item)
+            if isinstance(item, Request) and (entry := self._entry(item)):
+                self._flush(item.meta["govarchive_site"], [entry], None)
             yield item
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
+        entries = []
         async for item in result:
-            if isinstance(item, Request):
-                self._record(item)
+            if isinstance(item, Request) and (entry := self._entry(item)):
+                entries.append(entry)
             yield item
-        self._done(response)
+        self._done(response, entries)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        entries = []
         for item in result:
-            if isinstance(item, Request):
-                self._record(item)
+            if isinstance(item, Request) and (entry := self._entry(item)):
+                entries.append(entry)
             yield item
-        self._done(response)
+        self._done(response, entries)
 
-    def _done(self, response: Response) -> None:
-        url = response.meta.get("govarchive_frontier_url")
-        host = response.meta.get("govarchive_site")
-        if url and host:
-            self.session.frontier_done(host, url)
-
-
-RESUME_META = (
-    "govarchive_site",
-    "govarchive_article_key",
-    "govarchive_root",
-    "govarchive_asset",
-    "govarchive_asset_url",
-)
+    def _done(self, response: Response, entries: list) -> None:
+        self._flush(
+            response.meta.get("govarchive_site"),
+            entries,
+            response.meta.get("govarchive_frontier_url"),
+        )

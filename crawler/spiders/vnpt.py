@@ -19,7 +19,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding
 
-from crawler.extract import NotArticle, extract_article
+from crawler.extract import NotArticle, extract_article, parse_html
 from crawler.extract.profiles import SiteProfile, load_profiles
 from crawler.items import ArticleItem, AttachmentFileItem
 from crawler.urls import (
@@ -88,6 +88,7 @@ class VnptSpider(Spider):
         self.resumed_hosts: set[str] = set()
         self.pattern_counts: Counter[str] = Counter()
         self.barren_limit = 5
+        self.fetch_assets = True
         self.barren_per_pattern = 40
         self.barren_patterns: Counter[str] = Counter()
         self.max_per_pattern = 2000
@@ -100,6 +101,7 @@ class VnptSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profiles = site_profiles(crawler.settings)
         spider.barren_limit = crawler.settings.getint("GOVARCHIVE_BARREN_CHAIN", 5)
+        spider.fetch_assets = crawler.settings.getbool("GOVARCHIVE_FETCH_ASSETS", True)
         spider.barren_per_pattern = crawler.settings.getint("GOVARCHIVE_BARREN_PER_PATTERN", 40)
         spider.max_per_pattern = crawler.settings.getint("GOVARCHIVE_MAX_PER_PATTERN", 2000)
         return spider
@@ -160,21 +162,29 @@ class VnptSpider(Spider):
             response.headers.get(b"Content-Type") or b"text/html"
         ):
             return
+        # Parsed once: links are read from the tree first, then the extractor takes it over.
+        try:
+            doc = parse_html(page_text(response))
+        except NotArticle:
+            return
+        hrefs = doc.xpath("//a/@href")
         key = response.meta.get("govarchive_article_key") or article_key(response.url)
         found_article = False
         if key and (host, key) not in self.done_articles:
             self.done_articles.add((host, key))
-            for out in self.parse_article(response, host, key):
+            for out in self.parse_article(response, doc, host, key):
                 found_article = found_article or isinstance(out, ArticleItem)
                 yield out
-        yield from self.follow(response, host, found_article)
+        yield from self.follow(response, hrefs, host, found_article)
 
-    def follow(self, response: TextResponse, host: str, found_article: bool) -> Iterator[Request]:
+    def follow(
+        self, response: TextResponse, hrefs: list[str], host: str, found_article: bool
+    ) -> Iterator[Request]:
         """Links to crawl next. A page that gave no article and no new article link is barren;
         links found on a chain of barren pages (calendars, empty pagination, facet combinations)
         are dropped once the chain is GOVARCHIVE_BARREN_CHAIN long, and a URL pattern stops
         taking links from barren pages after GOVARCHIVE_BARREN_PER_PATTERN of them."""
-        links = list(self._new_links(response, host))
+        links = list(self._new_links(response, hrefs, host))
         new_articles = sum(
             1 for _, key in links if key and (host, key) not in self.scheduled_articles
         )
@@ -211,10 +221,12 @@ class VnptSpider(Spider):
             request.meta["govarchive_barren"] = barren
             yield request
 
-    def _new_links(self, response: TextResponse, host: str) -> Iterator[tuple[str, str | None]]:
+    def _new_links(
+        self, response: TextResponse, hrefs: list[str], host: str
+    ) -> Iterator[tuple[str, str | None]]:
         """(canonical URL, article id or None) of each followable same-site link not yet seen."""
         emitted: set[str] = set()
-        for href in response.xpath("//a/@href").getall():
+        for href in hrefs:
             href = href.strip()
             if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
                 continue
@@ -227,9 +239,9 @@ class VnptSpider(Spider):
             emitted.add(url)
             yield url, article_key(url)
 
-    def parse_article(self, response: TextResponse, host: str, key: str) -> Iterator[Any]:
+    def parse_article(self, response: TextResponse, doc, host: str, key: str) -> Iterator[Any]:
         try:
-            art = extract_article(page_text(response), response.url, self.profiles.get(host))
+            art = extract_article(doc, response.url, self.profiles.get(host))
         except NotArticle as reason:
             self.crawler.stats.inc_value(f"govarchive/articles_dropped/not_article/{reason}")
             return
@@ -240,6 +252,8 @@ class VnptSpider(Spider):
             capture_id=response.meta.get("govarchive_capture_id"),
             **asdict(art),
         )
+        if not self.fetch_assets:
+            return
         for kind, url in [("image", i["src"]) for i in art.images] + [
             ("attachment", a["url"]) for a in art.attachments
         ]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import random
 import re
@@ -191,6 +193,21 @@ PROFILES: dict[str, Profile] = {
             classes="c",
             template="html5",
         ),
+        # For benchmarks: `sample-portal --profile bench --articles N` builds a portal of any size.
+        Profile(
+            key="bench",
+            skin="new",
+            site_name="Cổng thông tin điện tử tỉnh (mẫu đo hiệu năng)",
+            unit="ỦY BAN NHÂN DÂN TỈNH",
+            sname="bench",
+            sid=1,
+            storage_prefix="bench/sitefolders/root",
+            categories=tuple((f"Chuyên mục {i + 1}", f"chuyen-muc-{i + 1}") for i in range(10)),
+            articles=2000,
+            first_id=3_000_000,
+            seed=97,
+            page_size=20,
+        ),
         # Held out: never used by the test suite, kept for trying the crawler on markup it has
         # not been tuned on (other chrome class names, other pagination parameter, other tenant).
         Profile(
@@ -246,29 +263,54 @@ class Portal:
     articles: list[Article]
 
     def by_category(self, cat: Category) -> list[Article]:
-        return sorted(
-            (a for a in self.articles if a.category == cat),
-            key=lambda a: (a.published, a.id),
-            reverse=True,
-        )
+        return self._by_category[cat]
 
     def latest(self, n: int) -> list[Article]:
-        return sorted(self.articles, key=lambda a: (a.published, a.id), reverse=True)[:n]
+        return self._newest[:n]
+
+    @functools.cached_property
+    def _newest(self) -> list[Article]:
+        return sorted(self.articles, key=lambda a: (a.published, a.id), reverse=True)
+
+    @functools.cached_property
+    def _by_category(self) -> dict[Category, list[Article]]:
+        out: dict[Category, list[Article]] = {c: [] for c in self.categories}
+        for art in self._newest:
+            out[art.category].append(art)
+        return out
+
+    @functools.cached_property
+    def by_id(self) -> dict[int, Article]:
+        return {a.id: a for a in self.articles}
 
 
-def build_portal(key: str) -> Portal:
+def build_portal(key: str, articles: int | None = None) -> Portal:
+    """The portal of a profile; `articles` overrides its size (benchmarks build large ones)."""
     profile = PROFILES[key]
+    if articles is not None:
+        profile = dataclasses.replace(profile, articles=articles)
     rng = random.Random(profile.seed)
     categories = [
         Category(name, slug, pageid=28610 + i * 7, catid=101 + i)
         for i, (name, slug) in enumerate(profile.categories)
     ]
-    titles = rng.sample(texts.TITLES, profile.articles)
+    large = profile.articles > len(texts.TITLES)
+    if large:  # more articles than titles: numbered titles, dates hours apart
+        titles = [
+            f"{texts.TITLES[n % len(texts.TITLES)]} (bài {n + 1})" for n in range(profile.articles)
+        ]
+    else:
+        titles = rng.sample(texts.TITLES, profile.articles)
     start = datetime(2023, 1, 3, 7, 0)
     articles = []
     for n, title in enumerate(titles):
         art_id = profile.first_id + n * 3 + rng.randrange(3)
-        published = start + timedelta(days=n * 11 + rng.randrange(9), minutes=rng.randrange(600))
+        if large:
+            published = start + timedelta(hours=n * 3, minutes=rng.randrange(120))
+        else:
+            published = start + timedelta(
+                days=n * 11 + rng.randrange(9), minutes=rng.randrange(600)
+            )
         legacy = {6: "tcvn3", 9: "vni"}.get(n % 11)
         pool = _encodable(texts.SENTENCES, legacy)
         paragraphs = _paragraphs(rng, pool, long=(n % 7 == 3), short=(n % 9 == 5))

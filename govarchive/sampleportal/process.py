@@ -15,6 +15,7 @@ from govarchive.sampleportal.site import Site
 class SamplePortalProcess:
     profiles: tuple[str, ...] = DEFAULT_PROFILES
     delay: float = 0.0
+    articles: int | None = None
     proc: subprocess.Popen | None = field(default=None, init=False)
     sites: list[Site] = field(default_factory=list, init=False)
 
@@ -24,6 +25,8 @@ class SamplePortalProcess:
             args += ["--profile", profile]
         if self.delay:
             args += ["--delay", str(self.delay)]
+        if self.articles:
+            args += ["--articles", str(self.articles)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -31,7 +34,7 @@ class SamplePortalProcess:
             self.stop()
             raise RuntimeError("the sample portal did not start (see the error above)")
         self.sites = [
-            Site(build_portal(d["profile"]), d["url"].rstrip("/"), d["storage"])
+            Site(build_portal(d["profile"], self.articles), d["url"].rstrip("/"), d["storage"])
             for d in json.loads(line)["sites"]
         ]
         return self

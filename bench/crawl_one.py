@@ -1,0 +1,112 @@
+"""One measured crawl, in its own process so its peak memory is its own. Prints one JSON line.
+
+python -m bench.crawl_one full|bare|full-no-assets URL ARCHIVE_DIR
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import CrawlerProcess
+from scrapy.http import Response, TextResponse
+
+from crawler.urls import canonicalize, host_of, is_followable
+
+CONCURRENCY = 8
+
+
+class BareSpider(Spider):
+    """The same link following as the vnpt spider, and nothing else: no extraction, no WARC,
+    no database, no pipelines."""
+
+    name = "bare"
+
+    def __init__(self, url: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.root = canonicalize(url)
+        self.host = host_of(self.root)
+        self.seen = {self.root}
+
+    async def start(self):
+        yield Request(self.root, callback=self.parse)
+
+    def parse(self, response: Response, **kwargs: Any):
+        if not isinstance(response, TextResponse):
+            return
+        for href in response.xpath("//a/@href").getall():
+            url = canonicalize(response.urljoin(href.strip()))
+            if url in self.seen or host_of(url) != self.host or not is_followable(url):
+                continue
+            self.seen.add(url)
+            yield Request(url, callback=self.parse)
+
+
+def bare(url: str) -> dict[str, Any]:
+    process = CrawlerProcess(
+        {
+            "ROBOTSTXT_OBEY": True,
+            "CONCURRENT_REQUESTS": CONCURRENCY * 2,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY,
+            "DOWNLOAD_DELAY": 0,
+            "COOKIES_ENABLED": False,
+            "TELNETCONSOLE_ENABLED": False,
+            "REMOTE_CONTROL_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    crawler = process.create_crawler(BareSpider)
+    process.crawl(crawler, url=url)
+    process.start()
+    return crawler.stats.get_stats()
+
+
+def full(url: str, archive: str, assets: bool) -> dict[str, Any]:
+    from crawler.run import run_crawl
+
+    stats: dict[str, Any] = {}
+    overrides = {"GOVARCHIVE_FETCH_ASSETS": assets, "LOG_LEVEL": "WARNING"}
+    report = run_crawl(
+        [url], archive=archive, delay=0, concurrency=CONCURRENCY, overrides=overrides
+    )
+    stats["finish_reason"] = report.finish_reason
+    stats["_site"] = report.sites[0].__dict__ if report.sites else {}
+    return stats
+
+
+def main() -> None:
+    mode, url, archive = sys.argv[1:4]
+    started = time.perf_counter()
+    if mode == "bare":
+        stats = bare(url)
+        pages = stats.get("response_received_count", 0) - stats.get("robotstxt/response_count", 0)
+        html_pages = pages
+    else:
+        stats = full(url, archive, assets=(mode == "full"))
+        import sqlite3
+
+        con = sqlite3.connect(f"{archive}/archive.db")
+        pages = con.execute(
+            "SELECT count(*) FROM captures WHERE url NOT LIKE '%/robots.txt'"
+        ).fetchone()[0]
+        html_pages = con.execute(
+            "SELECT count(*) FROM captures WHERE content_type LIKE 'text/html%'"
+        ).fetchone()[0]
+        stats["articles"] = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    elapsed = time.perf_counter() - started
+    print(json.dumps({
+        "mode": mode,
+        "seconds": round(elapsed, 2),
+        "responses": pages,
+        "html_pages": html_pages,
+        "articles": stats.get("articles"),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
