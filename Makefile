@@ -27,6 +27,8 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.extraction
 	$(BIN)/python -m bench.heldout
+	$(BIN)/python -m bench.storage
+	$(BIN)/python -m bench.crawl
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
