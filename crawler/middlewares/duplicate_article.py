@@ -22,7 +22,7 @@ class DuplicateArticleMiddleware:
         if not key:
             return None
         spider = self.crawler.spider
-        done = getattr(spider, "done_articles", set())
+        done = getattr(spider, "done_articles", ())
         if (request.meta.get("govarchive_site"), key) in done:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("govarchive/requests_skipped/duplicate_article")

@@ -22,6 +22,7 @@ from w3lib.encoding import html_body_declared_encoding
 from crawler.extract import NotArticle, extract_article, parse_html
 from crawler.extract.profiles import SiteProfile, load_profiles
 from crawler.items import ArticleItem, AttachmentFileItem
+from crawler.seen import SeenSet
 from crawler.urls import (
     article_key,
     canonicalize,
@@ -79,9 +80,9 @@ class VnptSpider(Spider):
         self.aliases: dict[str, str] = {}  # host reached by redirect -> portal host
         self.max_pages = int(max_pages or 0)
         self.pages_scheduled: Counter[str] = Counter()
-        self.seen_pages: set[str] = set()  # canonical page URLs already scheduled
-        self.scheduled_articles: set[tuple[str, str]] = set()
-        self.done_articles: set[tuple[str, str]] = set()
+        self.seen_pages = SeenSet()  # canonical page URLs already scheduled
+        self.scheduled_articles = SeenSet()  # (host, article id)
+        self.done_articles = SeenSet()  # (host, article id) already parsed
         self.reached: set[str] = set()
         self.root_errors: dict[str, str] = {}
         self.profiles: dict[str, SiteProfile] = {}
@@ -127,7 +128,7 @@ class VnptSpider(Spider):
                 if meta.get("govarchive_article_key"):
                     self.scheduled_articles.add((host, meta["govarchive_article_key"]))
             redo_keys = {e.meta.get("govarchive_article_key") for e in state.unfinished}
-            self.done_articles |= {(host, k) for k in state.stored_keys if k not in redo_keys}
+            self.done_articles.update((host, k) for k in state.stored_keys if k not in redo_keys)
             for entry in state.unfinished:
                 meta = dict(entry.meta)
                 meta.update(govarchive_frontier_url=entry.url, govarchive_frontier_recorded=True)
@@ -148,6 +149,7 @@ class VnptSpider(Spider):
             callback=self.parse,
             errback=self.on_error,
             priority=priority,
+            dont_filter=True,  # deduplicated by seen_pages; keeps Scrapy's fingerprint set small
             meta={"govarchive_site": host, "govarchive_article_key": key, "govarchive_root": root},
         )
 
@@ -198,8 +200,8 @@ class VnptSpider(Spider):
             if self.max_pages and self.pages_scheduled[host] >= self.max_pages:
                 self.crawler.stats.inc_value("govarchive/requests_skipped/max_pages")
                 continue
-            pattern = url_pattern(url)
-            if (
+            pattern = "" if key else url_pattern(url)  # an article URL is its own pattern
+            if not key and (
                 self.pattern_counts[pattern] >= self.max_per_pattern
                 or self.barren_patterns[pattern] >= self.barren_per_pattern
             ):
@@ -212,9 +214,10 @@ class VnptSpider(Spider):
                 priority = PRIORITY_SECOND_ADDRESS if is_query_form(url) else PRIORITY_ARTICLE
             else:
                 priority = PRIORITY_PAGE
-            self.pattern_counts[pattern] += 1
-            if barren:  # a guess made on a page that gave nothing: facets, calendars
-                self.barren_patterns[pattern] += 1
+            if pattern:
+                self.pattern_counts[pattern] += 1
+                if barren:  # a guess made on a page that gave nothing: facets, calendars
+                    self.barren_patterns[pattern] += 1
             self.pages_scheduled[host] += 1
             self.seen_pages.add(url)
             request = self._page(url, host, priority, key)
