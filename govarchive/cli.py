@@ -202,7 +202,6 @@ class UsageProblem(Exception):
 
 def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
     from crawler.run import CrawlError, run_crawl
-    from govarchive.report import failures, print_report
 
     try:
         report = run_crawl(
@@ -220,13 +219,7 @@ def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
         )
     except CrawlError as exc:
         raise UsageProblem(str(exc)) from None
-    print_report(report, console)
-    problems = failures(report)
-    for line in problems:
-        print(f"govarchive: error: {line}", file=sys.stderr)
-    if report.finish_reason == "shutdown":
-        return EXIT_INTERRUPTED
-    return EXIT_FAILED if problems else EXIT_OK
+    return _report(report, console)
 
 
 def _settings(pairs: list[str]) -> dict[str, str]:
@@ -239,11 +232,23 @@ def _settings(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+def _report(report, console: Console) -> int:
+    """The summary table, one error line per portal that failed, and the exit status."""
+    from govarchive.report import failures, print_report
+
+    print_report(report, console)
+    problems = failures(report)
+    for line in problems:
+        print(f"govarchive: error: {line}", file=sys.stderr)
+    if report.finish_reason == "shutdown":
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if problems else EXIT_OK
+
+
 def cmd_resume(args: argparse.Namespace, console: Console) -> int:
     from archive.folder import ArchiveFolder
     from archive.resume import unfinished_crawls_readonly
     from crawler.run import run_crawl
-    from govarchive.report import failures, print_report
 
     folder = ArchiveFolder.existing(args.archive)
     targets = unfinished_crawls_readonly(folder.db_path)
@@ -263,13 +268,7 @@ def cmd_resume(args: argparse.Namespace, console: Console) -> int:
         verbose=args.verbose,
         resume=True,
     )
-    print_report(report, console)
-    problems = failures(report)
-    for line in problems:
-        print(f"govarchive: error: {line}", file=sys.stderr)
-    if report.finish_reason == "shutdown":
-        return EXIT_INTERRUPTED
-    return EXIT_FAILED if problems else EXIT_OK
+    return _report(report, console)
 
 
 def cmd_verify(args: argparse.Namespace, console: Console) -> int:
