@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from archive import schema
 from archive.clock import Clock, iso_utc, utc_now
 from archive.errors import ArchiveError
+from archive.tx import write_transaction
 from archive.warc import WarcLocation
 
 StoreOutcome = Literal["new", "updated", "unchanged"]
@@ -46,9 +47,9 @@ def open_database(path: Path) -> Database:
     """Open (creating if needed) the archive database in WAL mode with every migration applied."""
     try:
         db = Database(path)
+        db.execute("PRAGMA busy_timeout = 10000")  # first: other writers (crawl workers) wait
         db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA busy_timeout = 10000")
         # WAL + NORMAL: a commit survives a killed process; after power loss the newest commits
         # may be gone but the file stays consistent, and resume re-fetches what they described.
         db.execute("PRAGMA synchronous = NORMAL")
@@ -69,7 +70,7 @@ class ArchiveDB:
 
     # sites and crawls -------------------------------------------------------------------------
     def ensure_site(self, host: str, root_url: str, name: str | None = None) -> int:
-        with self.db.atomic():
+        with write_transaction(self.db):
             row = self._one("SELECT id FROM sites WHERE host = ?", [host])
             if row:
                 return int(row[0])
@@ -87,7 +88,7 @@ class ArchiveDB:
             )
 
     def start_crawl(self, site_id: int, user_agent: str, settings: Mapping[str, Any]) -> int:
-        with self.db.atomic():
+        with write_transaction(self.db):
             return int(
                 self.db["crawls"]
                 .insert(
@@ -103,7 +104,7 @@ class ArchiveDB:
             )
 
     def reopen_crawl(self, crawl_id: int) -> None:
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db["crawls"].update(
                 crawl_id, {"status": "running", "finished_at": None, "error": None}
             )
@@ -118,7 +119,7 @@ class ArchiveDB:
 
     def finish_crawl(self, crawl_id: int, status: str, error: str | None = None) -> dict[str, int]:
         """Close a crawl, counting its figures from what was really stored."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             pages = self._count(
                 "SELECT count(*) FROM captures WHERE crawl_id = ? AND status IS NOT NULL",
                 [crawl_id],
@@ -171,7 +172,7 @@ class ArchiveDB:
                 response_record_id=location.response_record_id,
                 request_record_id=location.request_record_id,
             )
-        with self.db.atomic():
+        with write_transaction(self.db):
             return self._insert("captures", row)
 
     # articles ---------------------------------------------------------------------------------
@@ -192,7 +193,7 @@ class ArchiveDB:
             "body_html": art.body_html,
             "text_flags": json.dumps(sorted(art.text_flags)),
         }
-        with self.db.atomic():
+        with write_transaction(self.db):
             row = self._one(
                 "SELECT id, content_hash FROM articles WHERE url = ? OR (site_id = ? AND article_key = ?)",
                 [art.url, site_id, art.article_key],
@@ -266,7 +267,7 @@ class ArchiveDB:
         self, url: str, *, content_type: str | None, size: int, sha256: str, capture_id: int | None
     ) -> int:
         """Fill in what the downloaded file turned out to be, on every article that links it."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             cursor = self.db.execute(
                 "UPDATE attachments SET content_type = ?, size = ?, sha256 = ?, capture_id = ? "
                 "WHERE url = ?",

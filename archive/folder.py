@@ -41,7 +41,7 @@ class ArchiveFolder:
         try:
             root.mkdir(parents=True, exist_ok=True)
             (root / "warc").mkdir(exist_ok=True)
-            probe = root / ".write-test"
+            probe = root / f".write-test-{os.getpid()}"
             probe.write_bytes(b"ok")
             probe.unlink()
         except OSError as exc:

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.tx import write_transaction
+
 
 @dataclass(frozen=True)
 class FrontierEntry:
@@ -28,7 +30,7 @@ class Frontier:
         self.db = db
 
     def add(self, crawl_id: int, url: str, kind: str, priority: int, meta: dict[str, Any]) -> None:
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.execute(
                 "INSERT OR IGNORE INTO frontier (crawl_id, url, kind, priority, meta, state) "
                 "VALUES (?, ?, ?, ?, ?, 'pending')",
@@ -42,7 +44,7 @@ class Frontier:
         done_url: str | None,
     ) -> None:
         """A parsed page's new requests recorded, and the page marked done, in one transaction."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO frontier (crawl_id, url, kind, priority, meta, state) "
                 "VALUES (?, ?, ?, ?, ?, 'pending')",
@@ -63,7 +65,7 @@ class Frontier:
         )
 
     def done(self, crawl_id: int, url: str) -> None:
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.execute(
                 "UPDATE frontier SET state = 'done' WHERE crawl_id = ? AND url = ?",
                 [crawl_id, url],

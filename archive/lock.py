@@ -9,6 +9,7 @@ from pathlib import Path
 from archive.errors import ArchiveError
 
 _HELD: dict[Path, list[int]] = {}  # lock path -> [fd, holders in this process]
+INHERITED = "GOVARCHIVE_LOCK_HELD_BY_PARENT"  # set for crawl workers, naming the lock file
 
 
 class ArchiveLock:
@@ -21,6 +22,8 @@ class ArchiveLock:
         self._held = False
 
     def acquire(self) -> ArchiveLock:
+        if os.environ.get(INHERITED) == str(self.path):
+            return self  # a crawl worker: its parent holds the lock for the whole run
         if self.path in _HELD:
             _HELD[self.path][1] += 1
             self._held = True

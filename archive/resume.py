@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.frontier import Frontier, FrontierEntry
+from archive.tx import write_transaction
 from archive.verify import scan_warc, truncate_tail
 
 UNFINISHED = ("running", "interrupted")
@@ -98,7 +99,7 @@ def repair_tails(db: Database, warc_dir: Path, crawl_id: int) -> list[str]:
             ).fetchall()
         ]
         if lost:
-            with db.atomic():
+            with write_transaction(db):
                 Frontier(db).forget_captures(lost)
                 marks = ",".join("?" * len(lost))
                 for table in ("articles", "attachments"):

@@ -12,6 +12,7 @@ from archive.folder import ArchiveFolder
 from archive.frontier import Frontier
 from archive.lock import ArchiveLock
 from archive.resume import Recorded, ResumeState, recorded_response, resume_state, unfinished_crawl
+from archive.tx import write_transaction
 from archive.warc import DEFAULT_MAX_SIZE, HttpExchange, WarcWriter
 
 INTERRUPTED = {"shutdown", "cancelled"}  # Scrapy's close reasons for SIGINT/SIGTERM
@@ -108,7 +109,7 @@ class ArchiveSession:
         transaction: a capture row always points at a record that is fully on disk."""
         assert self.db is not None and self.warc is not None
         location = self.warc.write_exchange(exchange)
-        with self.db.db.atomic():
+        with write_transaction(self.db.db):
             capture_id = self.db.add_capture(
                 crawl_id,
                 exchange.url,

@@ -137,13 +137,14 @@ class WarcWriter:
         opened = self.clock()
         stamp = opened.strftime("%Y%m%d%H%M%S%f")[:17]
         host = self.hostname.replace("-", "_") or "localhost"
-        while True:
+        while True:  # exclusive create: crawl workers sharing the folder never clash
             name = f"{self.prefix}-{stamp}-{self._serial:05d}-{host}.warc.gz"
             self._serial += 1
-            path = self.directory / name
-            if not path.exists():
-                break
-        fh = path.open("xb")
+            try:
+                fh = (self.directory / name).open("xb")
+            except FileExistsError:
+                continue
+            break
         writer = WARCWriter(fh, gzip=True)
         fields = {
             "software": "govarchive",

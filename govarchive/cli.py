@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     crawl.add_argument("--verbose", action="store_true", help="log to the terminal, not to a file")
     crawl.add_argument(
+        "--workers", type=_positive_int, default=1, metavar="N",
+        help="crawl the portals in up to N processes, one or more portals each (default 1)",
+    )  # fmt: skip
+    crawl.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", dest="settings",
         help="set any Scrapy or GOVARCHIVE_* setting for this crawl (advanced; repeatable)",
     )  # fmt: skip
@@ -203,6 +207,8 @@ class UsageProblem(Exception):
 def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
     from crawler.run import CrawlError, run_crawl
 
+    if args.workers > 1 and len(args.urls) > 1:
+        return _report(_in_workers(args), console)
     try:
         report = run_crawl(
             args.urls,
@@ -230,6 +236,27 @@ def _settings(pairs: list[str]) -> dict[str, str]:
             raise UsageProblem(f"--set needs NAME=VALUE, not {pair!r}")
         out[name.strip()] = value
     return out
+
+
+def _in_workers(args: argparse.Namespace):
+    from crawler.run import CrawlError
+    from crawler.workers import run_in_workers
+
+    options = []
+    for flag, value in (("--delay", args.delay), ("--concurrency", args.concurrency),
+                        ("--max-pages", args.max_pages), ("--contact", args.contact),
+                        ("--site-profiles", args.site_profiles)):  # fmt: skip
+        if value is not None:
+            options += [flag, str(value)]
+    if args.resume:
+        options.append("--resume")
+    for pair in args.settings:
+        options += ["--set", pair]
+    _settings(args.settings)  # refuse bad --set before any worker starts
+    try:
+        return run_in_workers(args.urls, args.workers, args.archive, options)
+    except CrawlError as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 def _report(report, console: Console) -> int:

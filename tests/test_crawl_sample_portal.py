@@ -270,3 +270,23 @@ def test_max_pages_bounds_the_crawl(sample_portal, tmp_path, limit):
         [site.base + "%"],
     ).fetchone()[0]
     assert pages == limit
+
+
+def test_workers_split_portals_over_processes(sample_portal, tmp_path):
+    from tests.conftest import run_cli
+
+    result = run_cli(
+        "crawl", *[s.home_url() for s in sample_portal.sites], "--archive", str(tmp_path),
+        "--delay", "0", "--concurrency", "8", "--workers", "2",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    con = db(tmp_path)
+    for site in sample_portal.sites:
+        for gold in gold_articles(site):
+            rows = con.execute("SELECT title FROM articles WHERE url = ?", [gold["url"]]).fetchall()
+            assert [r["title"] for r in rows] == [gold["title"]], gold["url"]
+    statuses = [r[0] for r in con.execute("SELECT status FROM crawls")]
+    assert statuses == ["finished"] * len(sample_portal.sites)
+    assert len(list((tmp_path / "warc").glob("*.warc.gz"))) >= 2  # one file per worker at least
+    check = run_cli("verify", "--archive", str(tmp_path))
+    assert check.returncode == 0, check.stdout

@@ -20,7 +20,7 @@ from tests.conftest import TESTED_PROFILES, govarchive_cmd, run_cli
 
 @pytest.fixture(scope="module")
 def slow_portal():
-    with SamplePortalProcess(TESTED_PROFILES, delay=0.08) as portal:
+    with SamplePortalProcess(TESTED_PROFILES, delay=0.1) as portal:
         yield portal
 
 
@@ -56,7 +56,7 @@ def assert_complete_once(portal, archive: Path) -> None:
     assert con.execute("SELECT count(*) FROM crawls").fetchone()[0] == len(portal.sites)
 
 
-@pytest.mark.parametrize("kill_after", [0.8, 2.0, 3.2, 4.4])
+@pytest.mark.parametrize("kill_after", [0.8, 2.0, 3.0, 4.0])
 def test_sigkill_then_resume(slow_portal, tmp_path, kill_after):
     archive = tmp_path / "archive"
     proc = start_crawl(slow_portal, archive)
