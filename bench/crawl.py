@@ -65,6 +65,34 @@ def wget(url: str, workdir: Path) -> dict | None:
     }
 
 
+def workers_section(articles: int) -> None:
+    """Two portals of half the size each: one process, then one worker process per portal."""
+    half = max(articles // 2, 1)
+    print(f"\ntwo portals of {half} articles each, pages only, 8 connections per host:")
+    with SamplePortalProcess(("bench", "bench"), articles=half) as portal:
+        urls = [s.home_url() for s in portal.sites]
+        for workers in (1, 2):
+            with tempfile.TemporaryDirectory() as tmp:
+                started = time.perf_counter()
+                subprocess.run(
+                    [sys.executable, "-m", "govarchive", "crawl", *urls, "--archive", tmp,
+                     "--delay", "0", "--concurrency", "8", "--workers", str(workers),
+                     "--set", "GOVARCHIVE_FETCH_ASSETS=0"],
+                    capture_output=True, check=True,
+                )  # fmt: skip
+                seconds = time.perf_counter() - started
+                import sqlite3
+
+                con = sqlite3.connect(f"{tmp}/archive.db")
+                pages = con.execute(
+                    "SELECT count(*) FROM captures WHERE content_type LIKE 'text/html%'"
+                ).fetchone()[0]
+                con.close()
+            print(
+                f"  {workers} process(es): {pages} pages in {seconds:.1f} s, {pages / seconds:.1f} pages/s"
+            )
+
+
 def rate(row: dict) -> float:
     return row["html_pages"] / row["seconds"]
 
@@ -100,6 +128,8 @@ def main() -> None:
         print(f"{row['mode']:<22} {row['seconds']:>8.2f} {row['html_pages']:>10} {row['responses']:>9} "
               f"{rate(row):>8.1f} {rate(row) / bare:>7.2f}x {row.get('peak_rss_mb', ''):>11}")  # fmt: skip
     print("(pages/s counts HTML pages; 'full' also fetches every article's images and attachments)")
+
+    workers_section(args.articles)
 
     sizes = [int(s) for s in args.rss.split(",") if s]
     if sizes:
