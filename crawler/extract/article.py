@@ -98,6 +98,8 @@ def _drop(el: etree._Element) -> None:
 
 def _text(el: etree._Element) -> str:
     """Text of an element with <br> as line breaks."""
+    if next(el.iter("br"), None) is None:
+        return "".join(el.itertext())  # the common case, walked in C
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
@@ -542,8 +544,15 @@ class _Page:
 class _Para:
     text: str
     html: str
-    right: bool
-    bold: bool
+    el: etree._Element  # for the byline test, which only the closing paragraph needs
+
+    @property
+    def right(self) -> bool:
+        return _right_aligned(self.el)
+
+    @property
+    def bold(self) -> bool:
+        return _dominant(self.el, _is_bold, self.text)
 
 
 class _BodyParts:
@@ -596,17 +605,16 @@ class _BodyParts:
             return  # chrome, or a "Tài liệu đính kèm:" heading over the attachment links
         if not unicodedata.is_normalized("NFC", raw):
             self.decomposed = True
-        author = markers.AUTHOR_LINE.match(clean_line(text))
+        author = markers.AUTHOR_LINE.match(line)
         if author and len(text) <= 80:
             self.author = clean_line(author.group(1))
             return
-        right, bold = _right_aligned(el), None
-        chunks = [clean_line(c.replace("\n", " ")) for c in re.split(r"\n{2,}", text)]
+        chunks = [clean_line(c) for c in re.split(r"\n{2,}", text)] if "\n\n" in text else [line]
         chunks = [c for c in chunks if c]
-        html = _inline_html(el, self.base, convert) if len(chunks) == 1 else ""
+        marked_up = len(chunks) == 1 and next(el.iter(*_MARKUP_TAGS), None) is not None
+        html = _inline_html(el, self.base, convert) if marked_up else ""
         for chunk in chunks:
-            bold = _dominant(el, _is_bold, chunk)
-            self.items.append(_Para(chunk, html or escape(chunk), right, bold))
+            self.items.append(_Para(chunk, html or escape(chunk), el))
 
     def add_trailer(self, el: etree._Element) -> None:
         """A block after the body but inside the article: attachments or a byline, nothing else."""
@@ -687,6 +695,7 @@ class _BodyParts:
         return "\n".join(out)
 
 
+_MARKUP_TAGS = ("b", "strong", "em", "i", "u", "sub", "sup", "a", "br")
 _INLINE_KEEP = {"strong": "strong", "b": "strong", "em": "em", "i": "em", "u": "u", "sub": "sub",
                 "sup": "sup"}  # fmt: skip
 
