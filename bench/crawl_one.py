@@ -105,6 +105,11 @@ def main() -> None:
         "html_pages": html_pages,
         "articles": stats.get("articles"),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "cpu_seconds": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_utime
+            + resource.getrusage(resource.RUSAGE_SELF).ru_stime,
+            2,
+        ),
     }))  # fmt: skip
 
 
