@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from archive import schema
 from archive.clock import Clock, iso_utc, utc_now
 from archive.errors import ArchiveError
+from archive.search import index_article
 from archive.tx import write_transaction
 from archive.warc import WarcLocation
 
@@ -212,6 +213,7 @@ class ArchiveDB:
                     },
                 )
                 self._write_children(article_id, art)
+                index_article(self.db, article_id, art.title, art.summary, art.body)
                 self._count_on_crawl(crawl_id, "articles_new")
                 return "new"
             article_id, old_hash = int(row[0]), row[1]
@@ -227,6 +229,7 @@ class ArchiveDB:
             self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
             self.db.execute("DELETE FROM attachments WHERE article_id = ?", [article_id])
             self._write_children(article_id, art)
+            index_article(self.db, article_id, art.title, art.summary, art.body)
             self._count_on_crawl(crawl_id, "articles_updated")
             return "updated"
 

@@ -154,5 +154,17 @@ def m003_frontier(db: Database) -> None:
     db["frontier"].create_index(["crawl_id", "state"])
 
 
+@migrations()
+def m004_full_text_search(db: Database) -> None:
+    """Diacritic-insensitive search (đ folded too), filled from the articles already stored."""
+    from archive.search import create_index, index_article
+
+    create_index(db)
+    for aid, title, summary, body in db.execute(
+        "SELECT id, title, summary, body FROM articles"
+    ).fetchall():
+        index_article(db, aid, title, summary or "", body)
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

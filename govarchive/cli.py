@@ -128,6 +128,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     resume.add_argument("--verbose", action="store_true", help="log to the terminal, not to a file")
 
+    find = sub.add_parser(
+        "search",
+        help="full-text search of the archived articles (diacritics optional)",
+        description="Search titles, leads and bodies. Words match with or without Vietnamese "
+        "diacritics (đ too): 'nghi quyet so 35' finds 'Nghị quyết số 35'. Quote phrases, end a "
+        "word with * for a prefix, combine with AND, OR, NOT. Best matches first.",
+    )
+    find.add_argument("query", metavar="QUERY")
+    _archive_arg(find)
+    find.add_argument("--site", help="a site's name or its host as in its URL (port included)")
+    find.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after this day")
+    find.add_argument("--until", metavar="YYYY-MM-DD", help="published on or before this day")
+    find.add_argument("--category", help="only this category (as the breadcrumb names it)")
+    find.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=20,
+        metavar="N",
+        help="at most N results (default 20)",
+    )
+    find.add_argument("--format", choices=["table", "json", "csv"], default="table")
+
+    query = sub.add_parser(
+        "sql",
+        help="run a read-only SQL query on the archive database",
+        description="Run SQL on archive.db, opened read-only: a statement that would change the "
+        "archive fails and changes nothing. Tables are described in docs/schema.md.",
+    )
+    query.add_argument("statement", metavar="SQL")
+    _archive_arg(query)
+    query.add_argument("--format", choices=["table", "json", "csv"], default="table")
+
     check = sub.add_parser(
         "verify",
         help="check every WARC record and database row of the archive",
@@ -298,6 +330,56 @@ def cmd_resume(args: argparse.Namespace, console: Console) -> int:
     return _report(report, console)
 
 
+def _emit(rows: list[dict], fmt: str, console: Console) -> None:
+    import csv
+
+    if fmt == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for name in rows[0] if rows else []:
+            table.add_column(name, overflow="fold")
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row.values()))
+        console.print(table)
+        console.print(f"{len(rows)} row(s)")
+
+
+def cmd_search(args: argparse.Namespace, console: Console) -> int:
+    from archive import Archive, QueryError
+
+    try:
+        with Archive(args.archive) as archive:
+            hits = archive.search(
+                args.query, site=args.site, since=args.since, until=args.until,
+                category=args.category, limit=args.limit,
+            )  # fmt: skip
+    except QueryError as exc:
+        raise UsageProblem(str(exc)) from None
+    rows = [
+        {"url": h.url, "title": h.title, "site": h.site, "published_at": h.published_at,
+         "category": h.category, "snippet": h.snippet}
+        for h in hits
+    ]  # fmt: skip
+    _emit(rows, args.format, console)
+    return EXIT_OK
+
+
+def cmd_sql(args: argparse.Namespace, console: Console) -> int:
+    from archive import Archive
+
+    with Archive(args.archive) as archive:
+        rows = archive.sql(args.statement)
+    _emit(rows, args.format, console)
+    return EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace, console: Console) -> int:
     from archive.folder import ArchiveFolder
     from archive.lock import ArchiveLock
@@ -374,6 +456,8 @@ COMMANDS = {
     "crawl": cmd_crawl,
     "resume": cmd_resume,
     "verify": cmd_verify,
+    "search": cmd_search,
+    "sql": cmd_sql,
     "demo": cmd_demo,
     "sample-portal": cmd_sample_portal,
 }

@@ -177,6 +177,16 @@ BAD_ARGUMENTS = {
         (["verify", "--archive", "/nonexistent/archive"], 1),
         (["verify", "--repair=yes"], 2),
     ],
+    "search": [
+        (["search", "nghi", "--archive", "/nonexistent/archive"], 1),
+        (["search", "nghi", "--limit", "0"], 2),
+        (["search", "nghi", "--format", "xml"], 2),
+        (["search"], 2),
+    ],
+    "sql": [
+        (["sql", "SELECT 1", "--archive", "/nonexistent/archive"], 1),
+        (["sql"], 2),
+    ],
     "demo": [
         (["demo", "--archive", "/dev/null/archive"], 1),
         (["demo", "extra"], 2),

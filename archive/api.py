@@ -1,0 +1,118 @@
+"""The archive for researchers, in Python (notebooks, scripts), read-only.
+
+from archive import Archive
+a = Archive("govarchive-data")
+for hit in a.search("duong lien thon", since="2023-01-01"):
+    print(hit.published_at, hit.title, hit.snippet)
+rows = a.articles(site="sxd.laocai.gov.vn", since="2023-06-01")
+a.sql("SELECT category, count(*) AS n FROM articles GROUP BY category")
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive.db import open_database
+from archive.errors import ArchiveError
+from archive.folder import ArchiveFolder
+from archive.lock import ArchiveLock
+from archive.schema import migrations
+from archive.search import Hit, search
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int
+    url: str
+    site: str
+    category: str
+    title: str
+    summary: str
+    body: str
+    author: str
+    published_at: str | None
+    first_seen: str
+    last_seen: str
+
+
+def _upgrade_if_behind(folder: ArchiveFolder) -> None:
+    """An archive written by an older govarchive gets the newer schema (full-text index and all)
+    before it is read: a schema change under the archive lock, never a change to what is stored."""
+    ro = sqlite3.connect(f"file:{folder.db_path}?mode=ro", uri=True)
+    try:
+        behind = bool(migrations.pending(Database(ro)))
+    finally:
+        ro.close()
+    if behind:
+        with ArchiveLock(folder.root):
+            open_database(folder.db_path).close()
+
+
+class Archive:
+    """A read-only view of an archive folder: nothing done through it can change the archive."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.folder = ArchiveFolder.existing(path)
+        _upgrade_if_behind(self.folder)
+        self.con = sqlite3.connect(f"file:{self.folder.db_path}?mode=ro", uri=True)
+        self.con.execute("PRAGMA query_only = ON")
+
+    def search(self, query: str, **filters: Any) -> list[Hit]:
+        """Full-text search; filters: site, since, until (YYYY-MM-DD), category, limit."""
+        return search(self.con, query, **filters)
+
+    def articles(
+        self,
+        *,
+        site: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        category: str | None = None,
+        limit: int | None = None,
+    ) -> list[ArticleRow]:
+        """Stored articles, newest first."""
+        where, params = ["1 = 1"], []
+        if site:
+            where.append("(s.host = ? OR s.name = ?)")
+            params += [site.lower(), site]
+        if since:
+            where.append("substr(a.published_at, 1, 10) >= ?")
+            params.append(since)
+        if until:
+            where.append("substr(a.published_at, 1, 10) <= ?")
+            params.append(until)
+        if category:
+            where.append("a.category = ?")
+            params.append(category)
+        sql = (
+            "SELECT a.id, a.url, s.host, a.category, a.title, a.summary, a.body, a.author, "
+            "a.published_at, a.first_seen, a.last_seen FROM articles a "
+            f"JOIN sites s ON s.id = a.site_id WHERE {' AND '.join(where)} "
+            "ORDER BY a.published_at DESC, a.id DESC"
+        )
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [ArticleRow(*row) for row in self.con.execute(sql, params)]
+
+    def sql(self, statement: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Any read-only SQL; a statement that would write fails."""
+        try:
+            cursor = self.con.execute(statement, params or [])
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"SQL failed: {exc}") from None
+        names = [d[0] for d in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,144 @@
+"""Full-text search over articles that works without Vietnamese diacritics.
+
+SQLite's FTS5 `unicode61 remove_diacritics 2` folds tone marks but never `đ`/`Đ` (it has no
+Unicode decomposition), so the index holds each text with `đ` folded to `d` — one character for
+one, so offsets into the folded text are offsets into the original — and every query is folded
+the same way. The store keeps the index in step with `articles`, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+FTS_TABLE = "articles_fts"
+_FOLD = str.maketrans({"đ": "d", "Đ": "D"})
+_OPERATORS = re.compile(r'["*()]|\b(?:AND|OR|NOT|NEAR)\b')
+_TERM = re.compile(r"\w+", re.UNICODE)
+
+
+class QueryError(ValueError):
+    """A search query FTS5 cannot read, worded for the user."""
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text or "").translate(_FOLD)
+
+
+def create_index(db: Database) -> None:
+    db.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+        "title, summary, body, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+
+
+def index_article(db: Database, article_id: int, title: str, summary: str, body: str) -> None:
+    """Insert or replace one article's entry (call inside the article's write transaction)."""
+    db.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", [article_id])
+    db.execute(
+        f"INSERT INTO {FTS_TABLE} (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+        [article_id, fold(title), fold(summary), fold(body)],
+    )
+
+
+def fts_query(query: str) -> str:
+    """The user's query for FTS5 MATCH, folded. Plain words become quoted terms (so `35/2023` or
+    `Nghị-quyết` cannot break the syntax); queries with operators, quotes or * pass as written."""
+    folded = fold(query).strip()
+    if not folded:
+        raise QueryError(
+            "empty search query; give some words, e.g. govarchive search 'nghi quyet 35'"
+        )
+    if _OPERATORS.search(folded):
+        return folded
+    return " ".join(f'"{term}"' for term in _TERM.findall(folded))
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    url: str
+    title: str
+    site: str
+    category: str
+    published_at: str | None
+    snippet: str  # matched words between [ and ]
+    score: float  # bm25: lower is better
+
+
+_OPEN, _CLOSE = "\x02", "\x03"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def search(
+    con,
+    query: str,
+    *,
+    site: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    category: str | None = None,
+    limit: int = 20,
+) -> list[Hit]:
+    """Articles matching `query`, best first (bm25), filtered by site (name or host), category
+    and published date (YYYY-MM-DD, both ends included). `con` is a sqlite3 connection."""
+    match = fts_query(query)
+    where, params = [f"{FTS_TABLE} MATCH ?"], [match]
+    if site:
+        where.append("(s.host = ? OR s.name = ?)")
+        params += [site.lower(), site]
+    for value, clause in ((since, "substr(a.published_at, 1, 10) >= ?"),
+                          (until, "substr(a.published_at, 1, 10) <= ?")):  # fmt: skip
+        if value:
+            if not _DATE.match(value):
+                raise QueryError(f"dates are YYYY-MM-DD, not {value!r}")
+            where.append(clause)
+            params.append(value)
+    if category:
+        where.append("a.category = ?")
+        params.append(category)
+    sql = (
+        "SELECT a.id, a.url, a.title, s.host, a.category, a.published_at, a.title, a.summary, "
+        f"a.body, snippet({FTS_TABLE}, -1, ?, ?, '…', 16), bm25({FTS_TABLE}) AS score "
+        f"FROM {FTS_TABLE} JOIN articles a ON a.id = {FTS_TABLE}.rowid "
+        "JOIN sites s ON s.id = a.site_id "
+        f"WHERE {' AND '.join(where)} ORDER BY score, a.id LIMIT ?"
+    )
+    try:
+        rows = con.execute(sql, [_OPEN, _CLOSE, *params, limit]).fetchall()
+    except Exception as exc:  # sqlite3.OperationalError: fts5 syntax errors
+        if "fts5" in str(exc) or "syntax" in str(exc):
+            raise QueryError(
+                f'cannot read the search query {query!r} ({exc}); quote phrases with "..." '
+                "and write operators in capitals: AND, OR, NOT"
+            ) from None
+        raise
+    hits = []
+    for aid, url, title, host, cat, published, *texts, snip, score in rows:
+        hits.append(Hit(aid, url, title, host, cat or "", published, _restore(texts, snip), score))
+    return hits
+
+
+def _restore(originals: list[str], folded_snippet: str) -> str:
+    """FTS5 snippets come from the folded text; put the original letters (đ) back, and mark the
+    matched words with [ ]."""
+    plain = folded_snippet.replace(_OPEN, "").replace(_CLOSE, "").strip("…")
+    for original in originals:
+        start = fold(original).find(plain)
+        if start >= 0 and plain:
+            restored = iter(original[start : start + len(plain)])
+            lead = "…" if folded_snippet.startswith("…") else ""
+            body = folded_snippet[len(lead) :]
+            out = [lead]
+            for ch in body:
+                if ch == _OPEN:
+                    out.append("[")
+                elif ch == _CLOSE:
+                    out.append("]")
+                else:
+                    out.append(next(restored, ch))
+            return "".join(out)
+    return folded_snippet.replace(_OPEN, "[").replace(_CLOSE, "]")
