@@ -53,6 +53,17 @@ def _upgrade_if_behind(folder: ArchiveFolder) -> None:
             open_database(folder.db_path).close()
 
 
+@dataclass(frozen=True)
+class Version:
+    title: str
+    summary: str
+    body: str
+    author: str
+    published_at: str | None
+    seen_from: str
+    seen_until: str  # for the current version: when a crawl last found it
+
+
 class Archive:
     """A read-only view of an archive folder: nothing done through it can change the archive."""
 
@@ -98,6 +109,25 @@ class Archive:
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [ArticleRow(*row) for row in self.con.execute(sql, params)]
+
+    def history(self, url: str) -> tuple[list[Version], str | None]:
+        """Every version of the article at `url`, oldest first (the last is the current one), and
+        when it was found taken down (None if it was not)."""
+        row = self.con.execute(
+            "SELECT id, title, summary, body, author, published_at, "
+            "coalesce(version_since, first_seen), last_seen, gone_at FROM articles WHERE url = ?",
+            [url],
+        ).fetchone()
+        if row is None:
+            raise ArchiveError(f"no article with URL {url} in {self.folder.root}")
+        old = self.con.execute(
+            "SELECT title, summary, body, author, published_at, seen_from, seen_until "
+            "FROM article_versions WHERE article_id = ? ORDER BY seen_until, id",
+            [row[0]],
+        ).fetchall()
+        versions = [Version(*v) for v in old]
+        versions.append(Version(*row[1:8]))
+        return versions, row[8]
 
     def sql(self, statement: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         """Any read-only SQL; a statement that would write fails."""

@@ -110,6 +110,12 @@ class ArchiveDB:
                 crawl_id, {"status": "running", "finished_at": None, "error": None}
             )
 
+    def mark_gone(self, url: str, when: str) -> None:
+        """An article URL that now answers 404 or 410 is marked gone, never deleted."""
+        self.db.execute(
+            "UPDATE articles SET gone_at = ? WHERE url = ? AND gone_at IS NULL", [when, url]
+        )
+
     def has_response(self, crawl_id: int) -> bool:
         return bool(
             self._count(
@@ -209,6 +215,7 @@ class ArchiveDB:
                         **fields,
                         "first_seen": now,
                         "last_seen": now,
+                        "version_since": now,
                         "capture_id": capture_id,
                     },
                 )
@@ -219,10 +226,19 @@ class ArchiveDB:
             article_id, old_hash = int(row[0]), row[1]
             if old_hash == digest:
                 self.db.execute(
-                    "UPDATE articles SET last_seen = ?, capture_id = ? WHERE id = ?",
+                    "UPDATE articles SET last_seen = ?, capture_id = ?, gone_at = NULL WHERE id = ?",
                     [now, capture_id, article_id],
                 )
                 return "unchanged"
+            # The text changed: the version seen until now is kept, the row takes the new one.
+            self.db.execute(
+                "INSERT INTO article_versions (article_id, title, summary, body, author, "
+                "published_at, content_hash, seen_from, seen_until, capture_id) "
+                "SELECT id, title, summary, body, author, published_at, content_hash, "
+                "coalesce(version_since, first_seen), ?, capture_id FROM articles WHERE id = ?",
+                [now, article_id],
+            )
+            fields = {**fields, "version_since": now, "gone_at": None}
             self.db["articles"].update(
                 article_id, {**fields, "last_seen": now, "capture_id": capture_id}
             )

@@ -166,5 +166,32 @@ def m004_full_text_search(db: Database) -> None:
         index_article(db, aid, title, summary or "", body)
 
 
+@migrations()
+def m005_article_history(db: Database) -> None:
+    """Earlier texts of articles that changed, and when an article was taken down."""
+    db["article_versions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "title": str,
+            "summary": str,
+            "body": str,
+            "author": str,
+            "published_at": str,
+            "content_hash": str,
+            "seen_from": str,
+            "seen_until": str,
+            "capture_id": int,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("capture_id", "captures", "id")],
+        not_null={"article_id", "body", "content_hash"},
+    )
+    db["article_versions"].create_index(["article_id", "seen_until"])
+    db["articles"].add_column("gone_at", str)
+    db["articles"].add_column("version_since", str)
+    db.execute("UPDATE articles SET version_since = first_seen")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -122,6 +122,8 @@ class ArchiveSession:
             )
             if frontier_url:
                 self.frontier.fetched(crawl_id, frontier_url, capture_id)
+            if exchange.status in (404, 410):
+                self.db.mark_gone(exchange.url, iso_utc(exchange.fetched_at))
         return capture_id
 
     def capture_failure(self, crawl_id: int, url: str, method: str, error: str) -> int:

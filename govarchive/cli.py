@@ -160,6 +160,15 @@ def build_parser() -> argparse.ArgumentParser:
     _archive_arg(query)
     query.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
+    hist = sub.add_parser(
+        "history",
+        help="show every stored version of an article, with what changed",
+        description="Show the versions of the article at URL that re-crawls found, oldest first, "
+        "with a diff between each and the next, and when it was found taken down.",
+    )
+    hist.add_argument("url", metavar="URL")
+    _archive_arg(hist)
+
     check = sub.add_parser(
         "verify",
         help="check every WARC record and database row of the archive",
@@ -203,6 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument(
         "--articles", type=_positive_int, default=None, metavar="N",
         help="build each portal with N articles (benchmarks: --profile bench --articles 20000)",
+    )  # fmt: skip
+    sample.add_argument(
+        "--revision", type=_positive_int, default=1, metavar="N",
+        help="2: the portals later on, one article edited and one taken down (default 1)",
     )  # fmt: skip
     sample.add_argument(
         "--delay", type=_non_negative_float, default=0.0, metavar="SECONDS",
@@ -380,6 +393,32 @@ def cmd_sql(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_history(args: argparse.Namespace, console: Console) -> int:
+    import difflib
+
+    from archive import Archive
+
+    with Archive(args.archive) as archive:
+        versions, gone_at = archive.history(args.url)
+    console.print(f"{args.url}: {len(versions)} version(s)", markup=False)
+    previous = None
+    for n, v in enumerate(versions, 1):
+        current = " (current)" if n == len(versions) else ""
+        console.print(f"\nversion {n}{current}: seen {v.seen_from} .. {v.seen_until}", markup=False)
+        console.print(f"  title: {v.title}", markup=False)
+        if previous is not None:
+            old = [previous.title, previous.summary, *previous.body.split("\n\n"), previous.author]
+            new = [v.title, v.summary, *v.body.split("\n\n"), v.author]
+            for line in difflib.unified_diff(
+                old, new, f"version {n - 1}", f"version {n}", lineterm="", n=0
+            ):
+                console.print(f"  {line}", markup=False)
+        previous = v
+    if gone_at:
+        console.print(f"\ngone: the page answered 404/410 at {gone_at}", markup=False)
+    return EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace, console: Console) -> int:
     from archive.folder import ArchiveFolder
     from archive.lock import ArchiveLock
@@ -430,6 +469,7 @@ def cmd_sample_portal(args: argparse.Namespace, console: Console) -> int:
             ports=tuple(args.port or ()),
             delay=args.delay,
             articles=args.articles,
+            revision=args.revision,
         ).start()
     except OSError as exc:
         raise UsageProblem(f"cannot serve the sample portal: {exc.strerror or exc}") from None
@@ -457,6 +497,7 @@ COMMANDS = {
     "resume": cmd_resume,
     "verify": cmd_verify,
     "search": cmd_search,
+    "history": cmd_history,
     "sql": cmd_sql,
     "demo": cmd_demo,
     "sample-portal": cmd_sample_portal,

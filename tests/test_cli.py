@@ -187,6 +187,10 @@ BAD_ARGUMENTS = {
         (["sql", "SELECT 1", "--archive", "/nonexistent/archive"], 1),
         (["sql"], 2),
     ],
+    "history": [
+        (["history", "http://x.vn/a-1", "--archive", "/nonexistent/archive"], 1),
+        (["history"], 2),
+    ],
     "demo": [
         (["demo", "--archive", "/dev/null/archive"], 1),
         (["demo", "extra"], 2),

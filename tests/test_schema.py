@@ -43,5 +43,6 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
         "m002_body_html_and_text_flags",
         "m003_frontier",
         "m004_full_text_search",
+        "m005_article_history",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -261,6 +261,7 @@ class Portal:
     profile: Profile
     categories: list[Category]
     articles: list[Article]
+    removed: frozenset[int] = frozenset()  # ids still linked but answering 404 (revision 2)
 
     def by_category(self, cat: Category) -> list[Article]:
         return self._by_category[cat]
@@ -284,8 +285,10 @@ class Portal:
         return {a.id: a for a in self.articles}
 
 
-def build_portal(key: str, articles: int | None = None) -> Portal:
-    """The portal of a profile; `articles` overrides its size (benchmarks build large ones)."""
+def build_portal(key: str, articles: int | None = None, revision: int = 1) -> Portal:
+    """The portal of a profile; `articles` overrides its size (benchmarks build large ones).
+    Revision 2 is the same portal later on: its first article edited (a paragraph added), its
+    second taken down (still linked, answering 404) — what re-crawls must notice."""
     profile = PROFILES[key]
     if articles is not None:
         profile = dataclasses.replace(profile, articles=articles)
@@ -367,7 +370,14 @@ def build_portal(key: str, articles: int | None = None) -> Portal:
                 },
             )
         )
+    if revision >= 2 and len(articles) >= 2:
+        edited = articles[0]
+        edited.paragraphs = [*edited.paragraphs, REVISION_PARAGRAPH]
+        return Portal(profile, categories, articles, removed=frozenset({articles[1].id}))
     return Portal(profile, categories, articles)
+
+
+REVISION_PARAGRAPH = "Bài viết được cập nhật: bổ sung thông tin về thời gian tiếp nhận hồ sơ."
 
 
 def _paragraphs(rng: random.Random, pool: list[str], *, long: bool, short: bool) -> list[str]:

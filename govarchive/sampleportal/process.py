@@ -16,6 +16,8 @@ class SamplePortalProcess:
     profiles: tuple[str, ...] = DEFAULT_PROFILES
     delay: float = 0.0
     articles: int | None = None
+    revision: int = 1
+    ports: tuple[int, ...] = ()
     proc: subprocess.Popen | None = field(default=None, init=False)
     sites: list[Site] = field(default_factory=list, init=False)
 
@@ -27,6 +29,10 @@ class SamplePortalProcess:
             args += ["--delay", str(self.delay)]
         if self.articles:
             args += ["--articles", str(self.articles)]
+        if self.revision != 1:
+            args += ["--revision", str(self.revision)]
+        for port in self.ports:
+            args += ["--port", str(port)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -34,7 +40,11 @@ class SamplePortalProcess:
             self.stop()
             raise RuntimeError("the sample portal did not start (see the error above)")
         self.sites = [
-            Site(build_portal(d["profile"], self.articles), d["url"].rstrip("/"), d["storage"])
+            Site(
+                build_portal(d["profile"], self.articles, self.revision),
+                d["url"].rstrip("/"),
+                d["storage"],
+            )
             for d in json.loads(line)["sites"]
         ]
         return self

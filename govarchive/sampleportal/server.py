@@ -99,7 +99,7 @@ class PortalHandler(_Quiet):
 
     def find_article(self, path: str, query: dict[str, str]) -> Article | None:
         portal: Portal = self.site.portal
-        by_id = portal.by_id
+        by_id = {i: a for i, a in portal.by_id.items() if i not in portal.removed}
         segments = [s for s in path.split("/") if s]
         if portal.profile.skin == "old":
             if path.lower() == "/default.aspx" and query.get("id", "").isdigit():
@@ -164,6 +164,7 @@ class SampleServers:
     storage_port: int = 0
     delay: float = 0.0
     articles: int | None = None  # override each profile's size (benchmarks)
+    revision: int = 1  # 2: the portal later on, one article edited and one taken down
     storage_base: str = field(default="", init=False)
     sites: list[Site] = field(default_factory=list, init=False)
     _servers: list[ThreadingHTTPServer] = field(default_factory=list, init=False)
@@ -176,7 +177,7 @@ class SampleServers:
         self.storage_base = storage_base
         for i, key in enumerate(self.profiles):
             port = self.ports[i] if i < len(self.ports) else 0
-            portal = build_portal(key, self.articles)
+            portal = build_portal(key, self.articles, self.revision)
             handler = type(f"{key}Handler", (PortalHandler,), {"delay": self.delay})
             server = _Server((self.host, port), handler)
             site = Site(portal, f"http://{self.host}:{server.server_address[1]}", storage_base)
