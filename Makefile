@@ -28,6 +28,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.extraction
 	$(BIN)/python -m bench.heldout
 	$(BIN)/python -m bench.storage
+	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.crawl
 
 lint: $(STAMP)

@@ -100,15 +100,33 @@ def search(
     if category:
         where.append("a.category = ?")
         params.append(category)
-    sql = (
-        "SELECT a.id, a.url, a.title, s.host, a.category, a.published_at, a.title, a.summary, "
-        f"a.body, snippet({FTS_TABLE}, -1, ?, ?, '…', 16), bm25({FTS_TABLE}) AS score "
-        f"FROM {FTS_TABLE} JOIN articles a ON a.id = {FTS_TABLE}.rowid "
-        "JOIN sites s ON s.id = a.site_id "
-        f"WHERE {' AND '.join(where)} ORDER BY score, a.id LIMIT ?"
+    # Rank first, on the index alone (FTS5 orders by its `rank` without computing snippets),
+    # then build snippets for the few rows kept.
+    joins = (
+        ""
+        if where == [f"{FTS_TABLE} MATCH ?"]
+        else (f" JOIN articles a ON a.id = {FTS_TABLE}.rowid JOIN sites s ON s.id = a.site_id")
+    )
+    ranked = (
+        f"SELECT {FTS_TABLE}.rowid, {FTS_TABLE}.rank FROM {FTS_TABLE}{joins} "
+        f"WHERE {' AND '.join(where)} ORDER BY {FTS_TABLE}.rank LIMIT ?"
+    )
+    detail = (
+        "SELECT a.url, a.title, s.host, a.category, a.published_at, a.title, a.summary, a.body, "
+        f"snippet({FTS_TABLE}, -1, ?, ?, '…', 16) FROM {FTS_TABLE} "
+        f"JOIN articles a ON a.id = {FTS_TABLE}.rowid JOIN sites s ON s.id = a.site_id "
+        f"WHERE {FTS_TABLE} MATCH ? AND {FTS_TABLE}.rowid = ?"
     )
     try:
-        rows = con.execute(sql, [_OPEN, _CLOSE, *params, limit]).fetchall()
+        top = con.execute(ranked, [*params, limit]).fetchall()
+        hits = []
+        for rowid, score in top:
+            url, title, host, cat, published, *texts, snip = con.execute(
+                detail, [_OPEN, _CLOSE, match, rowid]
+            ).fetchone()
+            hits.append(
+                Hit(rowid, url, title, host, cat or "", published, _restore(texts, snip), score)
+            )
     except Exception as exc:  # sqlite3.OperationalError: fts5 syntax errors
         if "fts5" in str(exc) or "syntax" in str(exc):
             raise QueryError(
@@ -116,9 +134,6 @@ def search(
                 "and write operators in capitals: AND, OR, NOT"
             ) from None
         raise
-    hits = []
-    for aid, url, title, host, cat, published, *texts, snip, score in rows:
-        hits.append(Hit(aid, url, title, host, cat or "", published, _restore(texts, snip), score))
     return hits
 
 

@@ -1,0 +1,90 @@
+"""Search latency on a generated archive of many articles.
+
+    .venv/bin/python -m bench.search [--articles 100000]
+
+Builds an archive of --articles articles (sample texts, stored through the normal store, so the
+full-text index is the real one), then times a mix of queries: words with and without
+diacritics, phrases, prefixes, OR/NOT, and filters by site and date. Prints p50/p95/max.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archive import Archive
+from archive.db import ArchiveDB, ArticleRecord
+from archive.folder import ArchiveFolder
+from govarchive.sampleportal.content import build_portal
+
+QUERIES = [
+    ("duong lien thon", {}),
+    ("đường liên thôn", {}),
+    ('"nghi quyet so 35"', {}),
+    ("Nghị quyết số 35", {}),
+    ("NONG THON MOI", {}),
+    ("ocop*", {}),
+    ("chuyen doi so OR VNeID", {}),
+    ("giao thong NOT tet", {}),
+    ("hoc sinh", {"since": "2024-01-01"}),
+    ("phong chay", {"site": "site3.example"}),
+    ("ho so thu tuc", {"until": "2023-12-31"}),
+    ("ban chi dao", {"category": "Chuyên mục 3"}),
+]
+
+
+def build(root: Path, n: int) -> None:
+    folder = ArchiveFolder.prepare(root)
+    db = ArchiveDB(folder.db_path)
+    portal = build_portal("bench", 2000)
+    sites = [db.ensure_site(f"site{i}.example", f"http://site{i}.example/") for i in range(10)]
+    crawls = [db.start_crawl(s, "bench", {}) for s in sites]
+    for i in range(n):
+        art = portal.articles[i % len(portal.articles)]
+        site = i % len(sites)
+        db.store_article(
+            sites[site],
+            crawls[site],
+            None,
+            ArticleRecord(
+                url=f"http://site{site}.example/a/{i}", article_key=str(i), title=art.title,
+                summary=art.lead, body="\n\n".join(art.paragraphs), author=art.author,
+                category=art.category.name, published_at=art.published_iso(),
+            ),
+        )  # fmt: skip
+    db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    print(f"# search benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        build(Path(tmp), args.articles)
+        print(
+            f"built an archive of {args.articles} articles in {time.perf_counter() - started:.1f} s"
+        )
+        timings = []
+        with Archive(tmp) as archive:
+            for _ in range(args.rounds):
+                for query, filters in QUERIES:
+                    t = time.perf_counter()
+                    archive.search(query, limit=20, **filters)
+                    timings.append((time.perf_counter() - t) * 1000)
+        timings.sort()
+        p95 = timings[int(len(timings) * 0.95) - 1]
+        print(
+            f"{len(timings)} searches ({len(QUERIES)} kinds x {args.rounds}), top 20 each: "
+            f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
