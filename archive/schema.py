@@ -193,5 +193,15 @@ def m005_article_history(db: Database) -> None:
     db.execute("UPDATE articles SET version_since = first_seen")
 
 
+@migrations()
+def m006_article_list_view(db: Database) -> None:
+    """A view for browsing: each article with its site's host and its year, to facet on."""
+    db.execute(
+        "CREATE VIEW article_list AS SELECT a.id, a.url, s.host AS site, a.category, "
+        "substr(a.published_at, 1, 4) AS year, a.published_at, a.title, a.summary, a.author, "
+        "a.gone_at FROM articles a JOIN sites s ON s.id = a.site_id"
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

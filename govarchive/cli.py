@@ -160,6 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
     _archive_arg(query)
     query.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
+    web = sub.add_parser(
+        "serve",
+        help="browse and search the archive in Datasette (read-only)",
+        description="Serve the archive with Datasette, read-only: tables, the article_list view "
+        "faceted by site, category and year, a diacritic-insensitive 'search' query, and column "
+        "descriptions from docs/schema.md.",
+    )
+    _archive_arg(web)
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=_non_negative_int, default=8001, help="port (default 8001)")
+
     hist = sub.add_parser(
         "history",
         help="show every stored version of an article, with what changed",
@@ -393,6 +404,12 @@ def cmd_sql(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace, console: Console) -> int:
+    from govarchive.serve import serve
+
+    return serve(args.archive, args.host, args.port)
+
+
 def cmd_history(args: argparse.Namespace, console: Console) -> int:
     import difflib
 
@@ -498,6 +515,7 @@ COMMANDS = {
     "verify": cmd_verify,
     "search": cmd_search,
     "history": cmd_history,
+    "serve": cmd_serve,
     "sql": cmd_sql,
     "demo": cmd_demo,
     "sample-portal": cmd_sample_portal,

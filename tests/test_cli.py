@@ -191,6 +191,10 @@ BAD_ARGUMENTS = {
         (["history", "http://x.vn/a-1", "--archive", "/nonexistent/archive"], 1),
         (["history"], 2),
     ],
+    "serve": [
+        (["serve", "--archive", "/nonexistent/archive"], 1),
+        (["serve", "--port", "eighty"], 2),
+    ],
     "demo": [
         (["demo", "--archive", "/dev/null/archive"], 1),
         (["demo", "extra"], 2),

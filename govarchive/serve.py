@@ -1,0 +1,103 @@
+"""`govarchive serve`: the archive in Datasette, read-only, with search, facets and descriptions."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from archive.folder import ArchiveFolder
+
+SCHEMA_DOC = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
+PLUGINS = Path(__file__).resolve().parent / "datasette_plugins"
+
+SEARCH_SQL = """select a.url, a.title, s.host as site, a.category, a.published_at,
+  snippet(articles_fts, -1, '[', ']', '…', 16) as snippet
+from articles_fts
+  join articles a on a.id = articles_fts.rowid
+  join sites s on s.id = a.site_id
+where articles_fts match govarchive_fts(:q)
+  and (:site = '' or s.host = :site or s.name = :site)
+  and (:since = '' or substr(a.published_at, 1, 10) >= :since)
+  and (:until = '' or substr(a.published_at, 1, 10) <= :until)
+order by articles_fts.rank
+limit 100"""
+
+PER_MONTH_SQL = """select s.host as site, substr(a.published_at, 1, 7) as month, count(*) as articles
+from articles a join sites s on s.id = a.site_id
+group by s.host, month order by s.host, month"""
+
+
+def column_descriptions(doc: Path = SCHEMA_DOC) -> dict[str, dict[str, str]]:
+    """{table: {column: meaning}} from the tables in docs/schema.md."""
+    tables: dict[str, dict[str, str]] = {}
+    current = None
+    if not doc.exists():
+        return tables
+    for line in doc.read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"^### (\w+)", line)
+        if heading:
+            current = tables.setdefault(heading.group(1), {})
+        row = re.match(r"^\| (\w+) \| [^|]+ \| (.+) \|$", line)
+        if row and current is not None and row.group(1) != "column":
+            current[row.group(1)] = row.group(2).replace("`", "")
+    return tables
+
+
+def metadata() -> dict:
+    described = column_descriptions()
+    tables = {name: {"columns": cols} for name, cols in described.items()}
+    tables.setdefault("article_list", {}).update(
+        {
+            "description": "Every article with its site and year: facet by site, category and year.",
+            "fts_table": "articles_fts",
+            "fts_pk": "id",
+            "facets": ["site", "category", "year"],
+            "sort_desc": "published_at",
+        }
+    )
+    tables["articles"].update({"fts_table": "articles_fts", "fts_pk": "id"})
+    return {
+        "title": "govarchive",
+        "description": "Articles archived from Vietnam's VNPT-built government portals. Search "
+        "works with or without diacritics (đ too) in the 'search' query.",
+        "databases": {
+            "archive": {
+                "tables": tables,
+                "queries": {
+                    "search": {
+                        "title": "Search articles",
+                        "description": "Words with or without diacritics; site, since and "
+                        "until (YYYY-MM-DD) may be left empty.",
+                        "sql": SEARCH_SQL,
+                    },
+                    "articles_per_site_per_month": {
+                        "title": "Articles per site per month",
+                        "sql": PER_MONTH_SQL,
+                    },
+                },
+            }
+        },
+    }
+
+
+def serve(archive: str | None, host: str, port: int) -> int:
+    from archive import Archive
+
+    folder = ArchiveFolder.existing(archive)
+    Archive(folder.root).close()  # an archive from an older govarchive gets the current schema
+    with tempfile.TemporaryDirectory() as tmp:
+        meta = Path(tmp) / "metadata.json"
+        meta.write_text(json.dumps(metadata(), ensure_ascii=False), encoding="utf-8")
+        command = [
+            sys.executable, "-m", "datasette", "serve", str(folder.db_path),
+            "--metadata", str(meta), "--plugins-dir", str(PLUGINS),
+            "--host", host, "--port", str(port), "--setting", "default_page_size", "50",
+        ]  # fmt: skip
+        try:
+            return subprocess.call(command)
+        except KeyboardInterrupt:
+            return 130

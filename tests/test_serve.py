@@ -1,0 +1,103 @@
+"""`govarchive serve`: a real Datasette over the crawled archive, checked over HTTP."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.conftest import govarchive_cmd
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(crawled):
+    port = free_port()
+    proc = subprocess.Popen(
+        govarchive_cmd("serve", "--archive", str(crawled.archive), "--port", str(port)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/-/versions.json", timeout=1)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read()) from None
+            time.sleep(0.1)
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+def get(url: str):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_search_query_folds_diacritics(server, crawled):
+    found = []
+    for q in ("duong lien thon", "đường liên thôn", "ĐƯỜNG LIÊN THÔN"):
+        params = urlencode({"q": f'"{q}"', "site": "", "since": "", "until": "", "_shape": "array"})
+        rows = get(f"{server}/archive/search.json?{params}")
+        assert rows and all(r["url"] and "[" in r["snippet"] for r in rows)
+        found.append({r["url"] for r in rows})
+    assert found[0] == found[1] == found[2]
+    host = crawled.sites[0].base.split("://", 1)[1]
+    params = urlencode(
+        {"q": "xã", "site": host, "since": "2023-06-01", "until": "", "_shape": "array"}
+    )
+    rows = get(f"{server}/archive/search.json?{params}")
+    assert rows and all(r["site"] == host and r["published_at"] >= "2023-06-01" for r in rows)
+
+
+def test_facets_on_site_category_year(server, crawled):
+    data = get(f"{server}/archive/article_list.json?_size=1")
+    facets = data["facet_results"]
+    facets = facets.get("results", facets)
+    assert {"site", "category", "year"} <= set(facets)
+    assert len(facets["site"]["results"]) == len(crawled.sites)
+
+
+def test_column_descriptions_and_canned_queries(server):
+    meta = get(f"{server}/-/metadata.json")
+    tables = meta["databases"]["archive"]["tables"]
+    assert "closing byline" in tables["articles"]["columns"]["author"]
+    assert {"search", "articles_per_site_per_month"} <= set(meta["databases"]["archive"]["queries"])
+    rows = get(f"{server}/archive/articles_per_site_per_month.json?_shape=array")
+    assert rows and {"site", "month", "articles"} <= set(rows[0])
+
+
+def test_read_only(server, crawled):
+    import sqlite3
+
+    before = (
+        sqlite3.connect(crawled.archive / "archive.db")
+        .execute("SELECT count(*) FROM articles")
+        .fetchone()[0]
+    )
+    bad = urlencode({"sql": "DELETE FROM articles", "_shape": "array"})
+    try:
+        get(f"{server}/archive.json?{bad}")
+    except urllib.error.HTTPError as exc:
+        assert exc.code in (400, 403)
+    after = (
+        sqlite3.connect(crawled.archive / "archive.db")
+        .execute("SELECT count(*) FROM articles")
+        .fetchone()[0]
+    )
+    assert before == after
