@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import time
@@ -12,6 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from govarchive.sampleportal.gold import gold_articles
 from tests.conftest import govarchive_cmd
 
 
@@ -101,3 +103,29 @@ def test_read_only(server, crawled):
         .fetchone()[0]
     )
     assert before == after
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it as root)"
+)
+def test_search_page_renders_in_headless_chromium(server, crawled, tmp_path):
+    title = next(
+        g["title"]
+        for s in crawled.sites
+        for g in gold_articles(s)
+        if "đường liên thôn" in g["body"].lower()
+    )
+    params = urlencode({"q": '"duong lien thon"', "site": "", "since": "", "until": ""})
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path}",
+         "--dump-dom", f"{server}/archive/search?{params}"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Search articles" in result.stdout
+    assert title in result.stdout, "the rendered page lists the matching articles"
