@@ -22,7 +22,7 @@ from archive.errors import ArchiveError
 from archive.folder import ArchiveFolder
 from archive.lock import ArchiveLock
 from archive.schema import migrations
-from archive.search import Hit, search
+from archive.search import Hit, article_filters, search
 
 
 @dataclass(frozen=True)
@@ -87,19 +87,8 @@ class Archive:
         limit: int | None = None,
     ) -> list[ArticleRow]:
         """Stored articles, newest first."""
-        where, params = ["1 = 1"], []
-        if site:
-            where.append("(s.host = ? OR s.name = ?)")
-            params += [site.lower(), site]
-        if since:
-            where.append("substr(a.published_at, 1, 10) >= ?")
-            params.append(since)
-        if until:
-            where.append("substr(a.published_at, 1, 10) <= ?")
-            params.append(until)
-        if category:
-            where.append("a.category = ?")
-            params.append(category)
+        filters, params = article_filters(site=site, since=since, until=until, category=category)
+        where = ["1 = 1", *filters]
         sql = (
             "SELECT a.id, a.url, s.host, a.category, a.title, a.summary, a.body, a.author, "
             "a.published_at, a.first_seen, a.last_seen FROM articles a "

@@ -73,20 +73,18 @@ _OPEN, _CLOSE = "\x02", "\x03"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def search(
-    con,
-    query: str,
+def article_filters(
     *,
     site: str | None = None,
     since: str | None = None,
     until: str | None = None,
     category: str | None = None,
-    limit: int = 20,
-) -> list[Hit]:
-    """Articles matching `query`, best first (bm25), filtered by site (name or host), category
-    and published date (YYYY-MM-DD, both ends included). `con` is a sqlite3 connection."""
-    match = fts_query(query)
-    where, params = [f"{FTS_TABLE} MATCH ?"], [match]
+) -> tuple[list[str], list[str]]:
+    """SQL conditions (on `articles a` joined to `sites s`) and their parameters for the filters
+    researchers use: a site's name or host, published since/until a day (both included), a
+    category."""
+    where: list[str] = []
+    params: list[str] = []
     if site:
         where.append("(s.host = ? OR s.name = ?)")
         params += [site.lower(), site]
@@ -100,6 +98,24 @@ def search(
     if category:
         where.append("a.category = ?")
         params.append(category)
+    return where, params
+
+
+def search(
+    con,
+    query: str,
+    *,
+    site: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    category: str | None = None,
+    limit: int = 20,
+) -> list[Hit]:
+    """Articles matching `query`, best first (bm25), filtered by site (name or host), category
+    and published date (YYYY-MM-DD, both ends included). `con` is a sqlite3 connection."""
+    match = fts_query(query)
+    filters, filter_params = article_filters(site=site, since=since, until=until, category=category)
+    where, params = [f"{FTS_TABLE} MATCH ?", *filters], [match, *filter_params]
     # Rank first, on the index alone (FTS5 orders by its `rank` without computing snippets),
     # then build snippets for the few rows kept.
     joins = (
