@@ -83,7 +83,6 @@ class VnptSpider(Spider):
         self.seen_pages = SeenSet()  # canonical page URLs already scheduled
         self.scheduled_articles = SeenSet()  # (host, article id)
         self.done_articles = SeenSet()  # (host, article id) already parsed
-        self.reached: set[str] = set()
         self.root_errors: dict[str, str] = {}
         self.profiles: dict[str, SiteProfile] = {}
         self.resumed_hosts: set[str] = set()
@@ -156,7 +155,6 @@ class VnptSpider(Spider):
     # pages ------------------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         host = response.meta["govarchive_site"]
-        self.reached.add(host)
         final_host = host_of(response.url)
         if final_host != host:
             self.aliases.setdefault(final_host, host)
