@@ -29,14 +29,6 @@ class Frontier:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def add(self, crawl_id: int, url: str, kind: str, priority: int, meta: dict[str, Any]) -> None:
-        with write_transaction(self.db):
-            self.db.execute(
-                "INSERT OR IGNORE INTO frontier (crawl_id, url, kind, priority, meta, state) "
-                "VALUES (?, ?, ?, ?, ?, 'pending')",
-                [crawl_id, url, kind, priority, json.dumps(meta, sort_keys=True)],
-            )
-
     def add_many(
         self,
         crawl_id: int,

@@ -75,9 +75,6 @@ class ArchiveSession:
             )
             self.db.reopen_crawl(previous)
 
-    def frontier_add(self, host: str, url: str, kind: str, priority: int, meta: dict) -> None:
-        self.frontier.add(self.crawl_for(host), url, kind, priority, meta)
-
     def frontier_record(
         self, host: str, entries: list[tuple[str, str, int, dict]], done_url: str | None
     ) -> None:
