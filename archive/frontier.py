@@ -77,10 +77,21 @@ class Frontier:
         ).fetchall()
         return [(r[0], r[1], json.loads(r[2] or "{}")) for r in rows]
 
-    def forget_captures(self, capture_ids: list[int]) -> None:
-        """Captures lost with a truncated WARC tail: their frontier rows must be fetched again."""
-        for cid in capture_ids:
-            self.db.execute(
-                "UPDATE frontier SET state = 'pending', capture_id = NULL WHERE capture_id = ?",
-                [cid],
+
+def forget_captures(db: Database, capture_ids: list[int]) -> None:
+    """Captures whose records went with a cut WARC tail: their rows go, nothing points at them
+    any more, and their frontier entries are pending again, so a resumed crawl fetches them."""
+    if not capture_ids:
+        return
+    marks = ",".join("?" * len(capture_ids))
+    with write_transaction(db):
+        db.execute(
+            "UPDATE frontier SET state = 'pending', capture_id = NULL "
+            f"WHERE capture_id IN ({marks})",
+            capture_ids,
+        )
+        for table in ("articles", "attachments"):
+            db.execute(
+                f"UPDATE {table} SET capture_id = NULL WHERE capture_id IN ({marks})", capture_ids
             )
+        db.execute(f"DELETE FROM captures WHERE id IN ({marks})", capture_ids)

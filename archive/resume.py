@@ -12,8 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.frontier import Frontier, FrontierEntry
-from archive.tx import write_transaction
+from archive.frontier import Frontier, FrontierEntry, forget_captures
 from archive.verify import scan_warc, truncate_tail
 
 UNFINISHED = ("running", "interrupted")
@@ -99,14 +98,7 @@ def repair_tails(db: Database, warc_dir: Path, crawl_id: int) -> list[str]:
             ).fetchall()
         ]
         if lost:
-            with write_transaction(db):
-                Frontier(db).forget_captures(lost)
-                marks = ",".join("?" * len(lost))
-                for table in ("articles", "attachments"):
-                    db.execute(
-                        f"UPDATE {table} SET capture_id = NULL WHERE capture_id IN ({marks})", lost
-                    )
-                db.execute(f"DELETE FROM captures WHERE id IN ({marks})", lost)
+            forget_captures(db, lost)
             notes.append(f"{name}: {len(lost)} capture(s) lost with the tail will be fetched again")
     return notes
 

@@ -18,6 +18,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from archive.db import open_database
 from archive.folder import ArchiveFolder
+from archive.frontier import forget_captures
 
 
 @dataclass
@@ -136,17 +137,11 @@ def verify(folder: ArchiveFolder, repair: bool = False) -> VerifyReport:
                 else:
                     report.problems.append(f"capture {cid} ({url}): {problem}")
         if lost:
-            with con:
-                marks = ",".join("?" * len(lost))
-                con.execute(
-                    f"UPDATE frontier SET state = 'pending', capture_id = NULL WHERE capture_id IN ({marks})",
-                    lost,
-                )
-                for table in ("articles", "attachments"):
-                    con.execute(
-                        f"UPDATE {table} SET capture_id = NULL WHERE capture_id IN ({marks})", lost
-                    )
-                con.execute(f"DELETE FROM captures WHERE id IN ({marks})", lost)
+            db = open_database(folder.db_path)
+            try:
+                forget_captures(db, lost)
+            finally:
+                db.close()
             report.repaired.append(
                 f"archive.db: dropped {len(lost)} capture rows whose records were in the cut tail "
                 "(a resumed crawl fetches them again)"
