@@ -171,12 +171,12 @@ def _run(
     report.finish_reason = str(crawler.stats.get_value("finish_reason", ""))
     session = getattr(crawler, "_govarchive_session", None)
     if session is not None:
-        report.sites = _site_reports(folder, list(session.crawl_ids.values()))
+        report.sites = site_reports(folder, list(session.crawl_ids.values()))
         report.warc_files = [folder.warc_dir / name for name in session.warc_files]
     return report
 
 
-def _site_reports(folder: ArchiveFolder, crawl_ids: list[int]) -> list[SiteReport]:
+def site_reports(folder: ArchiveFolder, crawl_ids: list[int]) -> list[SiteReport]:
     if not crawl_ids:
         return []
     con = sqlite3.connect(f"file:{folder.db_path}?mode=ro", uri=True)

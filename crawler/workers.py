@@ -17,7 +17,7 @@ from pathlib import Path
 from archive.db import open_database
 from archive.folder import ArchiveFolder
 from archive.lock import INHERITED, ArchiveLock
-from crawler.run import CrawlError, CrawlReport, _site_reports, validate_url
+from crawler.run import CrawlError, CrawlReport, site_reports, validate_url
 from crawler.urls import host_of
 
 
@@ -70,6 +70,6 @@ def run_in_workers(
         ]
     finally:
         con.close()
-    report.sites = _site_reports(folder, crawl_ids)
+    report.sites = site_reports(folder, crawl_ids)
     report.warc_files = sorted(p for p in folder.warc_dir.glob("*.warc.gz") if p.name not in before)
     return report
