@@ -290,3 +290,24 @@ def test_workers_split_portals_over_processes(sample_portal, tmp_path):
     assert len(list((tmp_path / "warc").glob("*.warc.gz"))) >= 2  # one file per worker at least
     check = run_cli("verify", "--archive", str(tmp_path))
     assert check.returncode == 0, check.stdout
+
+
+def test_busy_crawl_fetches_each_url_once(tmp_path):
+    """Many responses in flight at once: Scrapy runs other callbacks between a callback's
+    yields, so links must be marked seen before the first request leaves (a race that once
+    fetched list-page links up to eight times)."""
+    from govarchive.sampleportal.process import SamplePortalProcess
+    from tests.conftest import run_cli
+
+    with SamplePortalProcess(("bench",), articles=400) as portal:
+        result = run_cli(
+            "crawl", portal.sites[0].home_url(), "--archive", str(tmp_path),
+            "--delay", "0", "--concurrency", "8", "--set", "GOVARCHIVE_FETCH_ASSETS=0",
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    con = db(tmp_path)
+    twice = con.execute(
+        "SELECT url, count(*) FROM captures GROUP BY url HAVING count(*) > 1"
+    ).fetchall()
+    assert not [tuple(r) for r in twice]
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 400

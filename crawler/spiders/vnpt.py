@@ -119,6 +119,8 @@ class VnptSpider(Spider):
     def apply_resume(self, states: dict[str, Any]) -> None:
         """Carry on a cut-off crawl: know every URL it had found, redo what it had not finished."""
         for host, state in states.items():
+            if not state.known:  # killed before its first page was recorded: start afresh
+                continue
             self.resumed_hosts.add(host)
             for url, kind, meta in state.known:
                 if kind == "page":
@@ -194,6 +196,9 @@ class VnptSpider(Spider):
         if barren >= self.barren_limit:
             self.crawler.stats.inc_value("govarchive/requests_skipped/barren_chain", len(links))
             return
+        # Every link is marked seen before the first request leaves: Scrapy may run other
+        # callbacks between two of our yields, and they must not schedule these URLs again.
+        requests = []
         for url, key in links:
             if self.max_pages and self.pages_scheduled[host] >= self.max_pages:
                 self.crawler.stats.inc_value("govarchive/requests_skipped/max_pages")
@@ -220,7 +225,8 @@ class VnptSpider(Spider):
             self.seen_pages.add(url)
             request = self._page(url, host, priority, key)
             request.meta["govarchive_barren"] = barren
-            yield request
+            requests.append(request)
+        yield from requests
 
     def _new_links(
         self, response: TextResponse, hrefs: list[str], host: str
