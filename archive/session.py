@@ -12,7 +12,7 @@ from archive.folder import ArchiveFolder
 from archive.frontier import Frontier
 from archive.lock import ArchiveLock
 from archive.resume import Recorded, ResumeState, recorded_response, resume_state, unfinished_crawl
-from archive.tx import write_transaction
+from archive.tx import GroupCommit, write_transaction
 from archive.warc import DEFAULT_MAX_SIZE, HttpExchange, WarcWriter
 
 INTERRUPTED = {"shutdown", "cancelled"}  # Scrapy's close reasons for SIGINT/SIGTERM
@@ -25,6 +25,7 @@ class ArchiveSession:
     new_id: IdFactory = random_record_id
     warc_max_size: int = DEFAULT_MAX_SIZE
     warc_info: dict[str, str] = field(default_factory=dict)
+    commit_interval: float = 0.0  # > 0: group the crawl's writes (see GroupCommit)
 
     db: ArchiveDB | None = field(default=None, init=False)
     warc: WarcWriter | None = field(default=None, init=False)
@@ -34,6 +35,7 @@ class ArchiveSession:
     resumed: dict[str, ResumeState] = field(default_factory=dict, init=False)  # host -> state
     lock: ArchiveLock | None = field(default=None, init=False)
     frontier: Frontier = field(init=False, repr=False)
+    group: GroupCommit = field(init=False, repr=False)
 
     def open(self) -> None:
         if self.db is not None:
@@ -41,6 +43,7 @@ class ArchiveSession:
         self.lock = ArchiveLock(self.folder.root).acquire()
         self.db = ArchiveDB(self.folder.db_path, clock=self.clock)
         self.frontier = Frontier(self.db.db)
+        self.group = GroupCommit(self.db.db, self.commit_interval)
         self.warc = WarcWriter(
             self.folder.warc_dir,
             max_size=self.warc_max_size,
@@ -78,9 +81,11 @@ class ArchiveSession:
     def frontier_record(
         self, host: str, entries: list[tuple[str, str, int, dict]], done_url: str | None
     ) -> None:
+        self.group.hold()
         self.frontier.add_many(self.crawl_for(host), entries, done_url)
 
     def frontier_done(self, host: str, url: str) -> None:
+        self.group.hold()
         self.frontier.done(self.crawl_for(host), url)
 
     def recorded(self, host: str | None, url: str) -> Recorded | None:
@@ -106,6 +111,7 @@ class ArchiveSession:
         transaction: a capture row always points at a record that is fully on disk."""
         assert self.db is not None and self.warc is not None
         location = self.warc.write_exchange(exchange)
+        self.group.hold()
         with write_transaction(self.db.db):
             capture_id = self.db.add_capture(
                 crawl_id,
@@ -125,6 +131,7 @@ class ArchiveSession:
 
     def capture_failure(self, crawl_id: int, url: str, method: str, error: str) -> int:
         assert self.db is not None
+        self.group.hold()
         return self.db.add_capture(
             crawl_id,
             url,
@@ -141,10 +148,12 @@ class ArchiveSession:
         self, host: str, capture_id: int | None, article: ArticleRecord
     ) -> StoreOutcome:
         assert self.db is not None
+        self.group.hold()
         return self.db.store_article(self.site_ids[host], self.crawl_ids[host], capture_id, article)
 
     def record_attachment_file(self, url: str, **facts: Any) -> int:
         assert self.db is not None
+        self.group.hold()
         return self.db.record_attachment_file(url, **facts)
 
     def finish(self, reason: str, errors: Mapping[str, str]) -> dict[str, dict[str, int]]:
@@ -154,6 +163,7 @@ class ArchiveSession:
         figures: dict[str, dict[str, int]] = {}
         if self.db is None:
             return figures
+        self.group.commit()
         for host, crawl_id in self.crawl_ids.items():
             if not self.db.has_response(crawl_id):
                 status, error = "failed", errors.get(host, "portal root page not fetched")
@@ -171,6 +181,7 @@ class ArchiveSession:
             self.warc.close()
             self.warc_files = list(self.warc.files)
         if self.db is not None:
+            self.group.commit()
             self.db.close()
         self.db = None
         self.warc = None

@@ -57,6 +57,12 @@ EXTENSIONS = {
 # The archive.
 GOVARCHIVE_ARCHIVE = os.environ.get(ENV_VAR, DEFAULT_ARCHIVE_DIR)
 GOVARCHIVE_WARC_MAX_SIZE = 1_000_000_000
+# Commit the crawl's database writes together at most this often (seconds); 0 commits each one.
+# A kill loses at most this much work, which resume fetches again. Crawl workers use 0.
+GOVARCHIVE_COMMIT_INTERVAL = 0.5
+# Our item pipelines are synchronous: Scrapy's default of 100 parallel item slots per response
+# only costs 100 asyncio tasks per page (about a quarter of a pages-only crawl's CPU).
+CONCURRENT_ITEMS = 1
 GOVARCHIVE_MAX_PAGES = 0  # per portal; 0 = no limit
 GOVARCHIVE_BARREN_CHAIN = 5  # stop following links after this many pages in a row gave nothing new
 GOVARCHIVE_MAX_PER_PATTERN = 2000  # pages per URL pattern (digits as N): a bound on any trap

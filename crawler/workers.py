@@ -38,6 +38,7 @@ def run_in_workers(
         open_database(folder.db_path).close()  # schema and WAL set up once, before the workers
         env = {**os.environ, INHERITED: str(lock.path)}
         command = [sys.executable, "-m", "govarchive", "crawl", "--archive", str(folder.root)]
+        command += ["--set", "GOVARCHIVE_COMMIT_INTERVAL=0"]  # writers share SQLite's lock
         procs = [
             subprocess.Popen(
                 [*command, *group, *options],

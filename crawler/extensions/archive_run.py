@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from twisted.internet.task import LoopingCall
 
 from archive.session import ArchiveSession
 from crawler.archive_link import session_for
@@ -13,6 +14,7 @@ class ArchiveRun:
     def __init__(self, crawler: Crawler, session: ArchiveSession) -> None:
         self.crawler = crawler
         self.session = session
+        self.committer: LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveRun:
@@ -34,6 +36,10 @@ class ArchiveRun:
         if hasattr(spider, "apply_resume"):
             spider.apply_resume(self.session.resumed)
         spider.on_give_up = self.give_up  # type: ignore[attr-defined]
+        interval = self.session.commit_interval
+        if interval > 0:  # grouped writes reach the disk even while the crawl waits
+            self.committer = LoopingCall(self.session.group.commit_if_due)
+            self.committer.start(interval, now=False)
 
     def give_up(self, request) -> None:
         """A request that failed for good (or was refused) is finished with, for resume's sake."""
@@ -43,5 +49,7 @@ class ArchiveRun:
             self.session.frontier_done(host, url)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.committer is not None and self.committer.running:
+            self.committer.stop()
         self.session.finish(reason, getattr(spider, "root_errors", {}))
         self.session.close()
