@@ -233,6 +233,24 @@ class _Page:
         self.profile = profile
         self._chrome: dict[etree._Element, bool] = {}
         self.order = {el: i for i, el in enumerate(doc.iter())}
+        self._leaves: set[etree._Element] | None = None
+
+    def is_leaf(self, el: etree._Element) -> bool:
+        """_is_leaf_block for elements of this page, from one pass over it instead of a walk of
+        each element's subtree."""
+        if self._leaves is None:
+            above: set[etree._Element] = set()  # elements with a block somewhere below them
+            blocks = []
+            for node in self.doc.iter():
+                if not _is_block(node):
+                    continue
+                blocks.append(node)
+                for anc in node.iterancestors():
+                    if anc in above:
+                        break  # its ancestors were marked when it was
+                    above.add(anc)
+            self._leaves = {b for b in blocks if b not in above}
+        return el in self._leaves
 
     # title ------------------------------------------------------------------------------------
     def chosen(self, key: str) -> etree._Element | None:
@@ -303,13 +321,14 @@ class _Page:
     def leaf_blocks_after(self, start: etree._Element) -> list[etree._Element]:
         """Leaf blocks after `start` in document order, up to the portal's own lists."""
         pos = self.order[start]
+        above_start = set(start.iterancestors())
         out = []
         for el in self.doc.iter():
             if not isinstance(el.tag, str) or self.order.get(el, -1) <= pos:
                 continue
-            if el in start.iterancestors():
+            if el in above_start:
                 continue
-            if _is_leaf_block(el):
+            if self.is_leaf(el):
                 text = clean_line(el.text_content())
                 if markers.END_OF_ARTICLE.match(text):
                     break
@@ -438,7 +457,7 @@ class _Page:
                 return text, el
         # A lead that sits at the top of the body itself, set in bold, with plain text after it.
         filled = [
-            el for el in container.iter() if _is_leaf_block(el) and clean_line(el.text_content())
+            el for el in container.iter() if self.is_leaf(el) and clean_line(el.text_content())
         ]
         if len(filled) >= 2:
             el, text = filled[0], clean_line(filled[0].text_content())
@@ -458,7 +477,7 @@ class _Page:
             return parse_vn_datetime(clean_line(chosen.text_content()))
         body_nodes = set(container.iter())
         for el in module.iter():
-            if el in body_nodes or not isinstance(el.tag, str) or not _is_leaf_block(el):
+            if el in body_nodes or not isinstance(el.tag, str) or not self.is_leaf(el):
                 if el is not module and el not in body_nodes and isinstance(el.tag, str):
                     text = clean_line("".join(el.xpath("text()")))
                     if text and looks_like_date_line(text):
