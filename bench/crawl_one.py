@@ -1,6 +1,9 @@
 """One measured crawl, in its own process so its peak memory is its own. Prints one JSON line.
 
-python -m bench.crawl_one full|bare|full-no-assets URL ARCHIVE_DIR
+python -m bench.crawl_one full|full-no-assets|bare|bare-items1 URL ARCHIVE_DIR
+
+bare-items1 is the bare crawl with CONCURRENT_ITEMS=1, the one Scrapy setting govarchive
+changes for speed, so the ratio can be read against Scrapy tuned the same way.
 """
 
 from __future__ import annotations
@@ -46,9 +49,10 @@ class BareSpider(Spider):
             yield Request(url, callback=self.parse)
 
 
-def bare(url: str) -> dict[str, Any]:
+def bare(url: str, items: int = 100) -> dict[str, Any]:
     process = CrawlerProcess(
         {
+            "CONCURRENT_ITEMS": items,
             "ROBOTSTXT_OBEY": True,
             "CONCURRENT_REQUESTS": CONCURRENCY * 2,
             "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY,
@@ -81,8 +85,8 @@ def full(url: str, archive: str, assets: bool) -> dict[str, Any]:
 def main() -> None:
     mode, url, archive = sys.argv[1:4]
     started = time.perf_counter()
-    if mode == "bare":
-        stats = bare(url)
+    if mode.startswith("bare"):
+        stats = bare(url, items=1 if mode == "bare-items1" else 100)
         pages = stats.get("response_received_count", 0) - stats.get("robotstxt/response_count", 0)
         html_pages = pages
     else:
