@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 FTS_TABLE = "articles_fts"
+FILTER_INDEX = "articles_search_filters"  # schema m007
 _FOLD = str.maketrans({"đ": "d", "Đ": "D"})
 _OPERATORS = re.compile(r'["*()]|\b(?:AND|OR|NOT|NEAR)\b')
 _TERM = re.compile(r"\w+", re.UNICODE)
@@ -116,16 +117,20 @@ def search(
     match = fts_query(query)
     filters, filter_params = article_filters(site=site, since=since, until=until, category=category)
     where, params = [f"{FTS_TABLE} MATCH ?", *filters], [match, *filter_params]
-    # Rank first, on the index alone (FTS5 orders by its `rank` without computing snippets),
-    # then build snippets for the few rows kept.
+    # Rank first, on the index alone (bm25() in the ORDER BY, which SQLite runs faster than the
+    # same order through FTS5's `rank` column), filtering through the narrow filter index rather
+    # than the wide article rows; then build snippets for the few rows kept.
     joins = (
         ""
         if where == [f"{FTS_TABLE} MATCH ?"]
-        else (f" JOIN articles a ON a.id = {FTS_TABLE}.rowid JOIN sites s ON s.id = a.site_id")
+        else (
+            f" JOIN articles a INDEXED BY {FILTER_INDEX} ON a.id = {FTS_TABLE}.rowid"
+            " JOIN sites s ON s.id = a.site_id"
+        )
     )
     ranked = (
-        f"SELECT {FTS_TABLE}.rowid, {FTS_TABLE}.rank FROM {FTS_TABLE}{joins} "
-        f"WHERE {' AND '.join(where)} ORDER BY {FTS_TABLE}.rank LIMIT ?"
+        f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}) AS score FROM {FTS_TABLE}{joins} "
+        f"WHERE {' AND '.join(where)} ORDER BY score LIMIT ?"
     )
     detail = (
         "SELECT a.url, a.title, s.host, a.category, a.published_at, a.title, a.summary, a.body, "

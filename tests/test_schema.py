@@ -45,5 +45,6 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
         "m004_full_text_search",
         "m005_article_history",
         "m006_article_list_view",
+        "m007_search_filter_index",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
