@@ -88,20 +88,27 @@ class ArchiveDB:
                 .last_pk
             )
 
-    def start_crawl(self, site_id: int, user_agent: str, settings: Mapping[str, Any]) -> int:
+    def start_crawl(
+        self,
+        site_id: int,
+        user_agent: str,
+        settings: Mapping[str, Any],
+        run: Mapping[str, Any] | None = None,
+    ) -> int:
+        """A crawl row; `run` may give its mode (incremental/full), trigger and log file."""
         with write_transaction(self.db):
-            return int(
-                self.db["crawls"]
-                .insert(
-                    {
-                        "site_id": site_id,
-                        "started_at": iso_utc(self.clock()),
-                        "status": "running",
-                        "user_agent": user_agent,
-                        "settings": json.dumps(dict(settings), sort_keys=True),
-                    }
-                )
-                .last_pk
+            return self._insert(
+                "crawls",
+                {
+                    "site_id": site_id,
+                    "started_at": iso_utc(self.clock()),
+                    "status": "running",
+                    "user_agent": user_agent,
+                    "settings": json.dumps(dict(settings), sort_keys=True),
+                    "mode": (run or {}).get("mode", "incremental"),
+                    "trigger": (run or {}).get("trigger", "manual"),
+                    "log_file": (run or {}).get("log_file"),
+                },
             )
 
     def reopen_crawl(self, crawl_id: int) -> None:
@@ -110,11 +117,32 @@ class ArchiveDB:
                 crawl_id, {"status": "running", "finished_at": None, "error": None}
             )
 
-    def mark_gone(self, url: str, when: str) -> None:
+    def mark_gone(self, url: str, when: str, crawl_id: int | None = None) -> None:
         """An article URL that now answers 404 or 410 is marked gone, never deleted."""
-        self.db.execute(
+        cursor = self.db.execute(
             "UPDATE articles SET gone_at = ? WHERE url = ? AND gone_at IS NULL", [when, url]
         )
+        if cursor.rowcount and crawl_id is not None:
+            self._count_on_crawl(crawl_id, "articles_gone")
+
+    def count_capture(self, crawl_id: int, written: int, revisit: Any) -> None:
+        """A crawl's WARC bytes and revisit figures, kept as it goes (a report needs no scan)."""
+        not_modified = int(bool(revisit is not None and revisit.not_modified))
+        self.db.execute(
+            "UPDATE crawls SET bytes_written = bytes_written + ?, revisits = revisits + ?, "
+            "not_modified = not_modified + ? WHERE id = ?",
+            [written, int(revisit is not None), not_modified, crawl_id],
+        )
+
+    def article_seen(self, site_id: int, crawl_id: int, url: str) -> bool:
+        """An article a 304 confirmed unchanged: seen again, nothing re-stored."""
+        cursor = self.db.execute(
+            "UPDATE articles SET last_seen = ?, gone_at = NULL WHERE url = ? AND site_id = ?",
+            [iso_utc(self.clock()), url, site_id],
+        )
+        if cursor.rowcount:
+            self._count_on_crawl(crawl_id, "articles_unchanged")
+        return bool(cursor.rowcount)
 
     def has_response(self, crawl_id: int) -> bool:
         return bool(
@@ -159,7 +187,11 @@ class ArchiveDB:
         fetched_at: str,
         location: WarcLocation | None,
         error: str | None = None,
+        refers_to: int | None = None,
+        validators: tuple[str | None, str | None] = (None, None),
     ) -> int:
+        """One fetch. `refers_to`: the capture a revisit record repeats; `validators`: the
+        response's ETag and Last-Modified, sent back on the next crawl's conditional request."""
         row: dict[str, Any] = {
             "crawl_id": crawl_id,
             "url": url,
@@ -178,9 +210,50 @@ class ArchiveDB:
                 payload_digest=location.payload_digest,
                 response_record_id=location.response_record_id,
                 request_record_id=location.request_record_id,
+                record_type=location.record_type,
+                refers_to=refers_to,
+                etag=validators[0],
+                last_modified=validators[1],
             )
         with write_transaction(self.db):
             return self._insert("captures", row)
+
+    def original_with_digest(self, digest: str) -> tuple[int, str, str, str] | None:
+        """(capture id, url, fetched_at, record id) of the first response record holding this
+        payload, for a revisit to point at."""
+        row = self._one(
+            "SELECT id, url, fetched_at, response_record_id FROM captures WHERE payload_digest = ? "
+            "AND record_type = 'response' ORDER BY id LIMIT 1",
+            [digest],
+        )
+        return (int(row[0]), row[1], row[2], row[3]) if row else None
+
+    def last_response(self, url: str) -> tuple[int, str, str, str, str] | None:
+        """The latest successful capture of `url` holding (or revisiting) a payload: (capture
+        id, url, fetched_at, record id, digest) of the response record that holds it."""
+        row = self._one(
+            "SELECT id, record_type, refers_to FROM captures WHERE url = ? AND status = 200 "
+            "AND record_type IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [url],
+        )
+        if row is None:
+            return None
+        capture_id = int(row[2]) if row[1] == "revisit" and row[2] else int(row[0])
+        held = self._one(
+            "SELECT id, url, fetched_at, response_record_id, payload_digest FROM captures "
+            "WHERE id = ? AND record_type = 'response'",
+            [capture_id],
+        )
+        return (int(held[0]), held[1], held[2], held[3], held[4]) if held else None
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """ETag and Last-Modified of the latest successful capture of `url`."""
+        row = self._one(
+            "SELECT etag, last_modified FROM captures WHERE url = ? AND status = 200 "
+            "AND (etag IS NOT NULL OR last_modified IS NOT NULL) ORDER BY id DESC LIMIT 1",
+            [url],
+        )
+        return (row[0], row[1]) if row else (None, None)
 
     # articles ---------------------------------------------------------------------------------
     def store_article(
@@ -225,10 +298,13 @@ class ArchiveDB:
                 return "new"
             article_id, old_hash = int(row[0]), row[1]
             if old_hash == digest:
+                # capture_id stays: the capture the text came from, a response record (a
+                # re-fetch of the same bytes is only a revisit record pointing back at it).
                 self.db.execute(
-                    "UPDATE articles SET last_seen = ?, capture_id = ?, gone_at = NULL WHERE id = ?",
-                    [now, capture_id, article_id],
+                    "UPDATE articles SET last_seen = ?, gone_at = NULL WHERE id = ?",
+                    [now, article_id],
                 )
+                self._count_on_crawl(crawl_id, "articles_unchanged")
                 return "unchanged"
             # The text changed: the version seen until now is kept, the row takes the new one.
             self.db.execute(

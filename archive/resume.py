@@ -40,6 +40,7 @@ class Recorded:
     headers: list[tuple[str, str]]
     body: bytes
     capture_id: int
+    refers_to: int | None = None  # a 304: the capture it confirmed
 
 
 def unfinished_crawl(db: Database, site_id: int) -> int | None:
@@ -120,25 +121,42 @@ def resume_state(
 
 
 def recorded_response(db: Database, warc_dir: Path, crawl_id: int, url: str) -> Recorded | None:
-    """The latest usable response this crawl already holds for `url` (not a server error)."""
+    """The latest usable response this crawl already holds for `url` (not a server error). A
+    revisit of an identical payload is answered with the record that holds the payload; a 304
+    revisit stays a 304, as the crawl first saw it."""
     row = db.execute(
-        "SELECT id, warc_file, warc_offset FROM captures WHERE crawl_id = ? AND url = ? "
-        "AND status IS NOT NULL AND status < 500 AND warc_file IS NOT NULL ORDER BY id DESC LIMIT 1",
+        "SELECT id, warc_file, warc_offset, record_type, refers_to, status FROM captures "
+        "WHERE crawl_id = ? AND url = ? AND status IS NOT NULL AND status < 500 "
+        "AND warc_file IS NOT NULL ORDER BY id DESC LIMIT 1",
         [crawl_id, url],
     ).fetchone()
     if row is None:
         return None
-    capture_id, name, offset = row
-    with (warc_dir / name).open("rb") as fh:
+    capture_id, name, offset, record_type, refers_to, status = row
+    http, body = _read_record(warc_dir / name, offset)
+    if record_type == "revisit" and status != 304:
+        held = db.execute(
+            "SELECT warc_file, warc_offset FROM captures WHERE id = ?", [refers_to]
+        ).fetchone()
+        if held is None:
+            return None
+        body = _read_record(warc_dir / held[0], held[1])[1]
+        capture_id = refers_to
+    return Recorded(
+        url=url,
+        status=int(http.get_statuscode()),
+        protocol=http.protocol or "HTTP/1.1",
+        headers=list(http.headers),
+        body=body,
+        capture_id=int(capture_id),
+        refers_to=int(refers_to) if status == 304 and refers_to else None,
+    )
+
+
+def _read_record(path: Path, offset: int):
+    """(HTTP headers, raw payload) of the record at `offset`; a revisit has no payload."""
+    with path.open("rb") as fh:
         fh.seek(offset)
         record = next(iter(ArchiveIterator(fh)))
-        http = record.http_headers
-        body = record.raw_stream.read()
-        return Recorded(
-            url=url,
-            status=int(http.get_statuscode()),
-            protocol=http.protocol or "HTTP/1.1",
-            headers=list(http.headers),
-            body=body,
-            capture_id=int(capture_id),
-        )
+        body = record.raw_stream.read() if record.rec_type == "response" else b""
+        return record.http_headers, body

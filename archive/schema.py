@@ -213,5 +213,44 @@ def m007_search_filter_index(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_recrawls(db: Database) -> None:
+    """What re-crawls need: revisit records and the validators for conditional requests on
+    captures, the figures of a crawl report on crawls, registered sites and their schedules."""
+    for column, kind in (
+        ("record_type", str), ("refers_to", int), ("etag", str), ("last_modified", str)
+    ):  # fmt: skip
+        db["captures"].add_column(column, kind)
+    db.execute("UPDATE captures SET record_type = 'response' WHERE warc_file IS NOT NULL")
+    db["captures"].create_index(["payload_digest"])
+    for column in (
+        "articles_unchanged",
+        "articles_gone",
+        "revisits",
+        "not_modified",
+        "bytes_written",
+    ):
+        db.execute(f"ALTER TABLE crawls ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+    for column in ("mode", "trigger", "log_file"):
+        db["crawls"].add_column(column, str)
+    for column in ("title", "profile", "retired_at"):
+        db["sites"].add_column(column, str)
+    db["schedules"].create(
+        {
+            "id": int,
+            "site_id": int,
+            "cron": str,
+            "options": str,
+            "created_at": str,
+            "last_run_at": str,
+            "last_crawl_id": int,
+        },
+        pk="id",
+        foreign_keys=[("site_id", "sites", "id")],
+        not_null={"site_id", "cron", "created_at"},
+    )
+    db["schedules"].create_index(["site_id"], unique=True)
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -13,9 +13,24 @@ from archive.frontier import Frontier
 from archive.lock import ArchiveLock
 from archive.resume import Recorded, ResumeState, recorded_response, resume_state, unfinished_crawl
 from archive.tx import GroupCommit, write_transaction
-from archive.warc import DEFAULT_MAX_SIZE, HttpExchange, WarcWriter
+from archive.warc import DEFAULT_MAX_SIZE, HttpExchange, RevisitOf, WarcWriter, payload_digest
 
 INTERRUPTED = {"shutdown", "cancelled"}  # Scrapy's close reasons for SIGINT/SIGTERM
+
+
+@dataclass(frozen=True)
+class Captured:
+    id: int
+    refers_to: int | None  # the capture a revisit record repeats
+    not_modified: bool  # a 304 that confirmed an archived response
+
+
+def _validators(exchange: HttpExchange) -> tuple[str | None, str | None]:
+    found: dict[str, str] = {}
+    for name, value in exchange.response_headers:
+        if name.lower() in ("etag", "last-modified"):
+            found[name.lower()] = value
+    return found.get("etag"), found.get("last-modified")
 
 
 @dataclass
@@ -26,6 +41,7 @@ class ArchiveSession:
     warc_max_size: int = DEFAULT_MAX_SIZE
     warc_info: dict[str, str] = field(default_factory=dict)
     commit_interval: float = 0.0  # > 0: group the crawl's writes (see GroupCommit)
+    dedup: bool = True  # write payloads already archived as revisit records
 
     db: ArchiveDB | None = field(default=None, init=False)
     warc: WarcWriter | None = field(default=None, init=False)
@@ -58,6 +74,7 @@ class ArchiveSession:
         user_agent: str,
         settings: Mapping[str, Any],
         resume: bool = False,
+        run: Mapping[str, Any] | None = None,
     ) -> None:
         """Register each (host, root_url) and open a crawl row for it, or, resuming, reopen the
         site's cut-off crawl after repairing its WARC tails."""
@@ -70,7 +87,7 @@ class ArchiveSession:
             self.site_ids[host] = site_id
             previous = unfinished_crawl(self.db.db, site_id) if resume else None
             if previous is None:
-                self.crawl_ids[host] = self.db.start_crawl(site_id, user_agent, settings)
+                self.crawl_ids[host] = self.db.start_crawl(site_id, user_agent, settings, run)
                 continue
             self.crawl_ids[host] = previous
             self.resumed[host] = resume_state(
@@ -106,11 +123,13 @@ class ArchiveSession:
         exchange: HttpExchange,
         content_type: str | None,
         frontier_url: str | None = None,
-    ) -> int:
+    ) -> Captured:
         """Write the exchange to WARC, then record it (and its frontier entry as fetched) in one
-        transaction: a capture row always points at a record that is fully on disk."""
+        transaction: a capture row always points at a record that is fully on disk. A payload
+        already archived, or a 304 confirming one, is written as a revisit record instead."""
         assert self.db is not None and self.warc is not None
-        location = self.warc.write_exchange(exchange)
+        revisit, refers_to = self._revisit_for(exchange)
+        location = self.warc.write_exchange(exchange, revisit)
         self.group.hold()
         with write_transaction(self.db.db):
             capture_id = self.db.add_capture(
@@ -122,12 +141,33 @@ class ArchiveSession:
                 content_length=len(exchange.body),
                 fetched_at=iso_utc(exchange.fetched_at),
                 location=location,
+                refers_to=refers_to,
+                validators=_validators(exchange) if exchange.status == 200 else (None, None),
             )
             if frontier_url:
                 self.frontier.fetched(crawl_id, frontier_url, capture_id)
             if exchange.status in (404, 410):
-                self.db.mark_gone(exchange.url, iso_utc(exchange.fetched_at))
-        return capture_id
+                self.db.mark_gone(exchange.url, iso_utc(exchange.fetched_at), crawl_id)
+            self.db.count_capture(crawl_id, location.written, revisit)
+        return Captured(capture_id, refers_to, revisit is not None and revisit.not_modified)
+
+    def _revisit_for(self, exchange: HttpExchange) -> tuple[RevisitOf | None, int | None]:
+        assert self.db is not None
+        if not self.dedup:
+            return None, None
+        if exchange.status == 304:
+            last = self.db.last_response(exchange.url)
+            if last is None:
+                return None, None  # a 304 we did not ask for: archived as it came
+            capture_id, url, date, record_id, digest = last
+            return RevisitOf(url, date, record_id, digest, not_modified=True), capture_id
+        if not exchange.body:
+            return None, None
+        found = self.db.original_with_digest(payload_digest(exchange.body))
+        if found is None:
+            return None, None
+        capture_id, url, date, record_id = found
+        return RevisitOf(url, date, record_id, payload_digest(exchange.body)), capture_id
 
     def capture_failure(self, crawl_id: int, url: str, method: str, error: str) -> int:
         assert self.db is not None
@@ -150,6 +190,11 @@ class ArchiveSession:
         assert self.db is not None
         self.group.hold()
         return self.db.store_article(self.site_ids[host], self.crawl_ids[host], capture_id, article)
+
+    def article_seen(self, host: str, url: str) -> bool:
+        assert self.db is not None
+        self.group.hold()
+        return self.db.article_seen(self.site_ids[host], self.crawl_ids[host], url)
 
     def record_attachment_file(self, url: str, **facts: Any) -> int:
         assert self.db is not None

@@ -125,6 +125,7 @@ def verify(folder: ArchiveFolder, repair: bool = False) -> VerifyReport:
             "SELECT id, url, warc_file, warc_offset, warc_length, response_record_id FROM captures "
             "WHERE warc_file IS NOT NULL ORDER BY id"
         ).fetchall()
+        report.problems += _check_revisits(con)
         lost: list[int] = []
         for cid, url, name, offset, length, record_id in rows:
             report.captures += 1
@@ -149,6 +150,23 @@ def verify(folder: ArchiveFolder, repair: bool = False) -> VerifyReport:
     finally:
         con.close()
     return report
+
+
+def _check_revisits(con: sqlite3.Connection) -> list[str]:
+    """A revisit is only as good as the response it points at: that capture must exist, hold
+    a payload and have the same digest."""
+    columns = {r[1] for r in con.execute("PRAGMA table_info(captures)")}
+    if "refers_to" not in columns:
+        return []
+    bad = con.execute(
+        "SELECT r.id, r.url FROM captures r LEFT JOIN captures o ON o.id = r.refers_to "
+        "WHERE r.record_type = 'revisit' AND (o.id IS NULL OR o.record_type != 'response' "
+        "OR o.payload_digest IS NOT r.payload_digest) ORDER BY r.id"
+    ).fetchall()
+    return [
+        f"capture {cid} ({url}): revisit of a response the archive does not hold"
+        for cid, url in bad
+    ]
 
 
 def _check_capture(

@@ -4,6 +4,8 @@ never meets a record that is half on disk except at a crash's tail (issue 4 repa
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import socket
 from dataclasses import dataclass, field
@@ -36,6 +38,26 @@ class HttpExchange:
     ip_address: str | None = None
 
 
+SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.0/revisit/server-not-modified"
+
+
+@dataclass(frozen=True)
+class RevisitOf:
+    """The archived response a new one repeats: same payload digest, or the one a 304 confirms.
+    A revisit record names it by URI, date and record id, which replay tools need to find it."""
+
+    url: str
+    date: str  # its WARC-Date
+    record_id: str
+    digest: str
+    not_modified: bool = False  # a 304 answer: the server-not-modified profile
+
+
+def payload_digest(body: bytes) -> str:
+    """`WARC-Payload-Digest` of a body as warcio writes it: sha1, base32."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
 @dataclass(frozen=True)
 class WarcLocation:
     """Where a response record landed; the `captures` row stores these."""
@@ -46,6 +68,8 @@ class WarcLocation:
     payload_digest: str
     response_record_id: str
     request_record_id: str
+    record_type: str = "response"  # or "revisit"
+    written: int = 0  # bytes the pair (response and request record) added to the file
 
 
 @dataclass
@@ -63,7 +87,9 @@ class WarcWriter:
     _serial: int = field(default=0, init=False)
     files: list[str] = field(default_factory=list, init=False)
 
-    def write_exchange(self, ex: HttpExchange) -> WarcLocation:
+    def write_exchange(self, ex: HttpExchange, revisit: RevisitOf | None = None) -> WarcLocation:
+        """A request/response pair; with `revisit`, the response is a revisit record: HTTP
+        headers only, the payload left to the record it refers to."""
         fh = self._current_file()
         base = fh.tell()
         buf = io.BytesIO()
@@ -76,15 +102,29 @@ class WarcWriter:
         if ex.ip_address:
             response_warc_headers["WARC-IP-Address"] = ex.ip_address
         status_line = f"{ex.status} {ex.reason}".strip()
-        response = writer.create_warc_record(
-            ex.url,
-            "response",
-            payload=io.BytesIO(ex.body),
-            http_headers=StatusAndHeaders(
-                status_line, list(ex.response_headers), protocol=ex.protocol
-            ),
-            warc_headers_dict=response_warc_headers,
+        http_headers = StatusAndHeaders(
+            status_line, list(ex.response_headers), protocol=ex.protocol
         )
+        if revisit is None:
+            response = writer.create_warc_record(
+                ex.url,
+                "response",
+                payload=io.BytesIO(ex.body),
+                http_headers=http_headers,
+                warc_headers_dict=response_warc_headers,
+            )
+        else:
+            response_warc_headers["WARC-Refers-To"] = revisit.record_id
+            response = writer.create_revisit_record(
+                ex.url,
+                revisit.digest,
+                revisit.url,
+                revisit.date,
+                http_headers=http_headers,
+                warc_headers_dict=response_warc_headers,
+            )
+            if revisit.not_modified:
+                response.rec_headers.replace_header("WARC-Profile", SERVER_NOT_MODIFIED)
         writer.write_record(response)
         response_length = buf.tell()
 
@@ -105,7 +145,8 @@ class WarcWriter:
         )
         writer.write_record(request)
 
-        fh.write(buf.getvalue())
+        data = buf.getvalue()
+        fh.write(data)
         fh.flush()
         digest = response.rec_headers.get_header("WARC-Payload-Digest")
         location = WarcLocation(
@@ -115,6 +156,8 @@ class WarcWriter:
             payload_digest=digest,
             response_record_id=response_id,
             request_record_id=request_id,
+            record_type="response" if revisit is None else "revisit",
+            written=len(data),
         )
         if fh.tell() >= self.max_size:
             self.close()

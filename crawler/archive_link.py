@@ -31,6 +31,7 @@ def session_for(crawler: Crawler) -> ArchiveSession:
             new_id=_callable(s.get("GOVARCHIVE_RECORD_IDS"), random_record_id),
             warc_max_size=s.getint("GOVARCHIVE_WARC_MAX_SIZE"),
             commit_interval=s.getfloat("GOVARCHIVE_COMMIT_INTERVAL"),
+            dedup=s.getbool("GOVARCHIVE_DEDUP"),
             warc_info={
                 "operator": s.get("GOVARCHIVE_OPERATOR", ""),
                 "http-header-user-agent": s.get("USER_AGENT", ""),

@@ -34,3 +34,12 @@ class AttachmentFileItem:
     size: int
     sha256: str
     capture_id: int | None
+
+
+@dataclass
+class ArticleSeenItem:
+    """An article page the server confirmed unchanged (304): seen again, nothing to extract."""
+
+    url: str
+    site: str
+    capture_id: int | None

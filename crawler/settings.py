@@ -38,6 +38,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.backoff.NotBeforeMiddleware": 70,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.backoff.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.conditional.ConditionalRequestMiddleware": 930,
     "crawler.middlewares.replay.ReplayMiddleware": 940,
     "crawler.middlewares.warc_capture.WarcCaptureMiddleware": 950,
 }
@@ -69,6 +70,9 @@ GOVARCHIVE_MAX_PER_PATTERN = 2000  # pages per URL pattern (digits as N): a boun
 GOVARCHIVE_BARREN_PER_PATTERN = 40  # links per URL pattern taken from pages that gave nothing new
 DEPTH_LIMIT = 60
 GOVARCHIVE_FETCH_ASSETS = True  # fetch and archive each article's images and attachments
+GOVARCHIVE_FULL = False  # refetch everything: no conditional requests (crawl --full)
+GOVARCHIVE_DEDUP = True  # payloads already archived are written as revisit records
+GOVARCHIVE_TRIGGER = "manual"  # or "schedule": what started the crawl, for its crawls row
 GOVARCHIVE_RESUME = False  # continue each site's cut-off crawl instead of starting a new one
 GOVARCHIVE_PROGRESS = False
 GOVARCHIVE_OPERATOR = ""

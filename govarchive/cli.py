@@ -95,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true",
         help="continue each portal's crawl that was cut off (killed, crashed, interrupted)",
     )  # fmt: skip
+    crawl.add_argument(
+        "--full", action="store_true",
+        help="refetch every page and file; by default a re-crawl asks the server whether "
+        "archived articles and files changed (If-None-Match / If-Modified-Since)",
+    )  # fmt: skip
     crawl.add_argument("--verbose", action="store_true", help="log to the terminal, not to a file")
     crawl.add_argument(
         "--workers", type=_positive_int, default=1, metavar="N",
@@ -277,11 +282,18 @@ def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
             contact=args.contact,
             site_profiles=args.site_profiles,
             resume=args.resume,
-            overrides=_settings(args.settings),
+            overrides=_crawl_overrides(args),
         )
     except CrawlError as exc:
         raise UsageProblem(str(exc)) from None
     return _report(report, console)
+
+
+def _crawl_overrides(args: argparse.Namespace) -> dict[str, str | bool]:
+    overrides: dict[str, str | bool] = dict(_settings(args.settings))
+    if args.full:
+        overrides["GOVARCHIVE_FULL"] = True
+    return overrides
 
 
 def _settings(pairs: list[str]) -> dict[str, str]:
@@ -306,6 +318,8 @@ def _in_workers(args: argparse.Namespace):
             options += [flag, str(value)]
     if args.resume:
         options.append("--resume")
+    if args.full:
+        options.append("--full")
     for pair in args.settings:
         options += ["--set", pair]
     _settings(args.settings)  # refuse bad --set before any worker starts

@@ -143,10 +143,22 @@ def test_every_capture_points_at_its_warc_record(crawled):
             raw = fh.read(row["warc_length"])
         assert len(raw) == row["warc_length"]
         record = next(iter(ArchiveIterator(__import__("io").BytesIO(raw))))
-        assert record.rec_type == "response"
+        assert record.rec_type == row["record_type"]
         assert record.rec_headers.get_header("WARC-Target-URI") == row["url"]
         assert record.rec_headers.get_header("WARC-Payload-Digest") == row["payload_digest"]
         assert record.http_headers.get_statuscode() == str(row["status"])
+        if row["record_type"] == "revisit":  # same bytes as an earlier capture: not stored twice
+            original = con.execute(
+                "SELECT * FROM captures WHERE id = ?", [row["refers_to"]]
+            ).fetchone()
+            assert original["record_type"] == "response"
+            assert original["payload_digest"] == row["payload_digest"]
+            headers = record.rec_headers
+            assert headers.get_header("WARC-Refers-To-Target-URI") == original["url"]
+            assert headers.get_header("WARC-Refers-To-Date") == original["fetched_at"]
+            assert headers.get_header("WARC-Refers-To") == original["response_record_id"]
+            assert record.raw_stream.read() == b""
+            continue
         payload = record.raw_stream.read()
         digest = "sha1:" + b32encode(hashlib.sha1(payload).digest()).decode()
         assert digest == row["payload_digest"], row["url"]
@@ -167,14 +179,14 @@ def test_warc_files_pass_warcio_check_and_pair_records(crawled):
                 for r in ArchiveIterator(fh)
             ]
         assert records[0][0] == "warcinfo"
-        responses = {h["WARC-Record-ID"]: h for t, h, _ in records if t == "response"}
+        responses = {h["WARC-Record-ID"]: h for t, h, _ in records if t in ("response", "revisit")}
         requests = [h for t, h, _ in records if t == "request"]
         assert len(requests) == len(responses)
         for req in requests:
             resp = responses[req["WARC-Concurrent-To"]]
             assert resp["WARC-Target-URI"] == req["WARC-Target-URI"]
         for rec_type, _, http in records:
-            if rec_type == "response":
+            if rec_type in ("response", "revisit"):
                 assert http.get_header("Transfer-Encoding") is None
 
 

@@ -46,5 +46,6 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
         "m005_article_history",
         "m006_article_list_view",
         "m007_search_filter_index",
+        "m008_recrawls",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -48,7 +48,7 @@ def test_corrupted_record_fails_its_digest(archive):
     warc = last_warc(archive)
     con = sqlite3.connect(archive / "archive.db")
     offset, length = con.execute(
-        "SELECT warc_offset, warc_length FROM captures WHERE warc_file = ? AND url LIKE '%.jpg' LIMIT 1",
+        "SELECT warc_offset, warc_length FROM captures WHERE warc_file = ? AND url LIKE '%.jpg' AND record_type = 'response' LIMIT 1",
         [warc.name],
     ).fetchone()
     con.close()

@@ -30,9 +30,15 @@ class ArchiveRun:
             "concurrency_per_host": self.crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
             "robots": self.crawler.settings.getbool("ROBOTSTXT_OBEY"),
             "max_pages": getattr(spider, "max_pages", 0),
+            "full": self.crawler.settings.getbool("GOVARCHIVE_FULL"),
+        }
+        run = {
+            "mode": "full" if settings["full"] else "incremental",
+            "trigger": self.crawler.settings.get("GOVARCHIVE_TRIGGER") or "manual",
+            "log_file": self.crawler.settings.get("LOG_FILE"),
         }
         resume = self.crawler.settings.getbool("GOVARCHIVE_RESUME")
-        self.session.begin(sites, self.crawler.settings.get("USER_AGENT"), settings, resume)
+        self.session.begin(sites, self.crawler.settings.get("USER_AGENT"), settings, resume, run)
         if hasattr(spider, "apply_resume"):
             spider.apply_resume(self.session.resumed)
         spider.on_give_up = self.give_up  # type: ignore[attr-defined]

@@ -60,14 +60,19 @@ class WarcCaptureMiddleware:
             ip_address=str(response.ip_address) if response.ip_address else None,
         )
         content_type = response.headers.get(b"Content-Type")
-        capture_id = self.session.capture(
+        captured = self.session.capture(
             crawl_id,
             exchange,
             content_type.decode("latin-1") if content_type else None,
             frontier_url=request.meta.get("govarchive_frontier_url"),
         )
-        request.meta["govarchive_capture_id"] = capture_id
+        # What is extracted from this response comes from the record holding its payload.
+        holder = captured.refers_to if captured.refers_to and not captured.not_modified else None
+        request.meta["govarchive_capture_id"] = holder or captured.id
+        request.meta["govarchive_not_modified"] = captured.not_modified
         self.stats.inc_value("govarchive/captures")
+        if captured.refers_to:
+            self.stats.inc_value("govarchive/revisits")
         self.stats.inc_value(f"govarchive/captures/status/{response.status}")
         if response.status >= 400:
             self.stats.inc_value("govarchive/errors")

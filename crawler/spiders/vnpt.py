@@ -21,7 +21,7 @@ from w3lib.encoding import html_body_declared_encoding
 
 from crawler.extract import NotArticle, extract_article, parse_html
 from crawler.extract.profiles import SiteProfile, load_profiles
-from crawler.items import ArticleItem, AttachmentFileItem
+from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
 from crawler.seen import SeenSet
 from crawler.urls import (
     article_key,
@@ -157,6 +157,12 @@ class VnptSpider(Spider):
     # pages ------------------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         host = response.meta["govarchive_site"]
+        if response.status == 304:  # conditional request: the archived copy is still current
+            key = response.meta.get("govarchive_article_key")
+            if key and (host, key) not in self.done_articles:
+                self.done_articles.add((host, key))
+                yield ArticleSeenItem(canonicalize(response.url), host, None)
+            return
         final_host = host_of(response.url)
         if final_host != host:
             self.aliases.setdefault(final_host, host)
@@ -278,7 +284,7 @@ class VnptSpider(Spider):
 
     # images and attachments -------------------------------------------------------------------
     def parse_asset(self, response: Response, **kwargs: Any) -> Iterator[AttachmentFileItem]:
-        if response.meta.get("govarchive_asset") != "attachment":
+        if response.meta.get("govarchive_asset") != "attachment" or response.status == 304:
             return
         ctype = response.headers.get(b"Content-Type")
         yield AttachmentFileItem(

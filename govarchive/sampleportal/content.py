@@ -129,6 +129,8 @@ class Profile:
     page_param: str = "PageIndex"
     classes: str = "a"  # which set of chrome class names the skin uses
     template: str = "classic"  # "classic", "html5"; held out: "tables", "portlet"
+    # Article pages carry ETag and Last-Modified and answer conditional requests with 304.
+    validators: bool = False
 
 
 DEFAULT_PROFILES = ("laocai", "bacha", "sapa")  # what `demo` and `sample-portal` serve
@@ -153,6 +155,7 @@ PROFILES: dict[str, Profile] = {
             articles=26,
             first_id=680840,
             seed=11,
+            validators=True,
         ),
         Profile(
             key="bacha",
@@ -192,6 +195,7 @@ PROFILES: dict[str, Profile] = {
             page_param="trang",
             classes="c",
             template="html5",
+            validators=True,
         ),
         # For benchmarks: `sample-portal --profile bench --articles N` builds a portal of any size.
         Profile(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,10 +31,31 @@ class _Quiet(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
-    def send_body(self, status: int, body: bytes, ctype: str, *, chunked: bool = False) -> None:
+    def send_body(
+        self,
+        status: int,
+        body: bytes,
+        ctype: str,
+        *,
+        chunked: bool = False,
+        modified: str | None = None,
+    ) -> None:
+        """With `modified` (an HTTP date), the answer carries ETag and Last-Modified and a
+        conditional request that still matches gets 304 Not Modified."""
         if self.delay:
             time.sleep(self.delay)
+        if modified is not None and status == 200:
+            etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+            if self._not_modified(etag, modified):
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Last-Modified", modified)
+                self.end_headers()
+                return
         self.send_response(status)
+        if modified is not None and status == 200:
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", modified)
         self.send_header("Content-Type", ctype)
         self.send_header("X-Powered-By", "ASP.NET")
         wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "") and ctype.startswith("text/")
@@ -53,6 +76,22 @@ class _Quiet(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def _not_modified(self, etag: str, modified: str) -> bool:
+        match = self.headers.get("If-None-Match")
+        if match is not None:  # RFC 9110: If-None-Match wins over If-Modified-Since
+            return etag in [t.strip() for t in match.split(",")] or match.strip() == "*"
+        since = self.headers.get("If-Modified-Since")
+        if since is None:
+            return False
+        try:
+            return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+
+
+# What the sample servers give as Last-Modified: a fixed time, so answers are reproducible.
+LAST_MODIFIED = "Mon, 06 May 2024 01:00:00 GMT"
+
 
 class PortalHandler(_Quiet):
     site: Site  # set on the per-portal subclass
@@ -69,8 +108,16 @@ class PortalHandler(_Quiet):
             self.send_body(404, html, "text/html; charset=utf-8")
             return
         status, body, ctype = page
+        portal = self.site.portal
+        validated = portal.profile.validators and self.find_article(parts.path, query) is not None
         # List pages go out chunked, as IIS does for buffered-off modules.
-        self.send_body(status, body, ctype, chunked=parts.path.count("/") == 1 and bool(query))
+        self.send_body(
+            status,
+            body,
+            ctype,
+            chunked=parts.path.count("/") == 1 and bool(query),
+            modified=LAST_MODIFIED if validated else None,
+        )
 
     def route(self, path: str, query: dict[str, str]) -> tuple[int, bytes, str] | None:
         site = self.site
@@ -140,7 +187,7 @@ class StorageHandler(_Quiet):
         if path.count("/") < 2 or "." not in path.rsplit("/", 1)[-1]:
             self.send_body(404, b"Not Found", "text/plain")
             return
-        self.send_body(200, media_bytes(path), content_type_for(path))
+        self.send_body(200, media_bytes(path), content_type_for(path), modified=LAST_MODIFIED)
 
 
 class _Server(ThreadingHTTPServer):
