@@ -17,8 +17,9 @@ class ArchiveLock:
     killed crawl never leaves the archive locked. Re-entrant within one process (the CLI takes
     it before starting Scrapy, the crawl's archive session takes it again)."""
 
-    def __init__(self, root: Path) -> None:
-        self.path = (root / ".lock").resolve()
+    def __init__(self, root: Path, name: str = ".lock", user: str = "another govarchive") -> None:
+        self.path = (root / name).resolve()
+        self.user = user
         self._held = False
 
     def acquire(self) -> ArchiveLock:
@@ -35,7 +36,7 @@ class ArchiveLock:
             holder = os.read(fd, 64).decode("ascii", "replace").strip() or "another process"
             os.close(fd)
             raise ArchiveError(
-                f"archive {self.path.parent} is in use by another govarchive (pid {holder}); "
+                f"archive {self.path.parent} is in use by {self.user} (pid {holder}); "
                 "wait for it to finish or use another --archive"
             ) from None
         os.ftruncate(fd, 0)

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from archive.folder import ArchiveFolder
 from archive.lock import ArchiveLock
+from archive.sites import SiteError, check_url
 from crawler.extract.profiles import ProfileError, load_profiles
 from crawler.identity import user_agent
 from crawler.spiders.vnpt import VnptSpider
@@ -53,17 +53,10 @@ class CrawlReport:
 
 def validate_url(url: str, what: str = "portal URL") -> str:
     """An absolute http(s) URL with a host, or a CrawlError saying what to give instead."""
-    parts = urlsplit(url.strip())
     try:
-        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError:
-        valid = False
-    if not valid:
-        raise CrawlError(
-            f"not a {what}: {url!r}; give a full address such as https://sxd.laocai.gov.vn/"
-        )
-    return url.strip()
+        return check_url(url, what)
+    except SiteError as exc:
+        raise CrawlError(str(exc)) from None
 
 
 def crawl_settings(

@@ -22,9 +22,14 @@ from crawler.urls import host_of
 
 
 def split(urls: list[str], workers: int) -> list[list[str]]:
-    """Portals dealt round-robin, so each worker gets a fair share."""
-    groups = [urls[i::workers] for i in range(min(workers, len(urls)))]
-    return [g for g in groups if g]
+    """Portals dealt round-robin, so each worker gets a fair share; a portal's start URLs
+    stay together in one worker."""
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        by_host.setdefault(host_of(url), []).append(url)
+    portals = list(by_host.values())
+    groups = [portals[i::workers] for i in range(min(workers, len(portals)))]
+    return [[u for portal in g for u in portal] for g in groups if g]
 
 
 def run_in_workers(

@@ -12,47 +12,21 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from archive.errors import ArchiveError
-from archive.folder import DEFAULT_ARCHIVE_DIR, ENV_VAR
-from govarchive import __version__
+from govarchive import __version__, cli_archivist
+from govarchive.cliutil import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageProblem,
+    _archive_arg,
+    _emit,
+    _non_negative_float,
+    _non_negative_int,
+    _Parser,
+    _positive_int,
+)
 from govarchive.sampleportal.content import DEFAULT_PROFILES, PROFILES
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
-        self.exit(EXIT_USAGE, f"govarchive: error: {message} (see {self.prog} --help)\n")
-
-
-def _archive_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--archive",
-        metavar="DIR",
-        default=None,
-        help=f"archive folder (default: ${ENV_VAR} or ./{DEFAULT_ARCHIVE_DIR})",
-    )
-
-
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}")
-    return int(text)
-
-
-def _non_negative_int(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"must be a whole number of 0 or more, not {text!r}")
-    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -198,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="cut incomplete records off WARC tails and drop the rows that pointed into them",
     )  # fmt: skip
 
+    cli_archivist.add_parsers(sub)
+
     demo = sub.add_parser(
         "demo",
         help="serve the bundled sample portals and crawl them",
@@ -259,10 +235,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("govarchive: interrupted")
         return EXIT_INTERRUPTED
-
-
-class UsageProblem(Exception):
-    pass
 
 
 def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
@@ -366,27 +338,6 @@ def cmd_resume(args: argparse.Namespace, console: Console) -> int:
         resume=True,
     )
     return _report(report, console)
-
-
-def _emit(rows: list[dict], fmt: str, console: Console) -> None:
-    import csv
-
-    if fmt == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
-    elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [])
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
-        from rich.table import Table
-
-        table = Table(show_lines=False)
-        for name in rows[0] if rows else []:
-            table.add_column(name, overflow="fold")
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row.values()))
-        console.print(table)
-        console.print(f"{len(rows)} row(s)")
 
 
 def cmd_search(args: argparse.Namespace, console: Console) -> int:
@@ -533,6 +484,7 @@ COMMANDS = {
     "sql": cmd_sql,
     "demo": cmd_demo,
     "sample-portal": cmd_sample_portal,
+    **cli_archivist.COMMANDS,
 }
 
 if __name__ == "__main__":

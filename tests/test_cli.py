@@ -55,6 +55,15 @@ def test_help_mentions_every_command_and_readme_documents_them():
         ["crawl", "http://127.0.0.1:1/", "--max-pages", "many"],
         ["crawl"],
         ["frobnicate"],
+        ["sites", "add", "Lao Cai", "http://x.vn/"],
+        ["sites", "add", "laocai", "x.vn"],
+        ["sites", "add", "laocai", "http://x.vn/", "--start-url", "tin-tuc"],
+        ["sites", "frobnicate"],
+        ["schedule", "add", "laocai", "http://x.vn/", "--cron", "0 25 * * *"],
+        ["schedule", "add", "laocai", "http://x.vn/"],
+        ["scheduler", "--poll", "soon"],
+        ["crawls", "--limit", "0"],
+        ["report", "latest"],
     ],
 )
 def test_bad_arguments_one_line_no_traceback(args, tmp_path):
@@ -204,6 +213,31 @@ BAD_ARGUMENTS = {
         (["sample-portal", "--port", "http"], 2),
         (["sample-portal", "--host", "203.0.113.7"], 2),
         (["sample-portal", "--gold", "/nonexistent/dir/gold.json"], 2),
+    ],
+    "sites": [
+        (["sites"], 2),
+        (["sites", "list", "--archive", "/nonexistent/archive"], 1),
+        (["sites", "remove", "laocai", "--archive", "/nonexistent/archive"], 1),
+        (["sites", "add", "laocai", "http://x.vn/", "--archive", "/dev/null/archive"], 1),
+        (["sites", "add", "laocai", "http://x.vn/", "--delay", "-1"], 2),
+    ],
+    "schedule": [
+        (["schedule"], 2),
+        (["schedule", "add", "laocai", "--cron", "* * *"], 2),
+        (["schedule", "add", "laocai", "--cron", "0 2 * * *", "--archive", "/nonexistent/a"], 1),
+        (["schedule", "list", "--archive", "/nonexistent/archive"], 1),
+    ],
+    "scheduler": [
+        (["scheduler", "--archive", "/dev/null/archive"], 1),
+        (["scheduler", "extra"], 2),
+    ],
+    "crawls": [
+        (["crawls", "--archive", "/nonexistent/archive"], 1),
+        (["crawls", "--format", "xml"], 2),
+    ],
+    "report": [
+        (["report", "1", "--archive", "/nonexistent/archive"], 1),
+        (["report"], 2),
     ],
 }
 

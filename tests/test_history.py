@@ -55,3 +55,15 @@ def test_edited_article_keeps_versions_and_removed_one_is_gone(tmp_path):
     assert "2 version(s)" in shown.stdout and f"+{REVISION_PARAGRAPH}" in shown.stdout
     gone_shown = run_cli("history", removed_url, "--archive", str(tmp_path))
     assert "gone:" in gone_shown.stdout
+
+    import json
+
+    second = con.execute("SELECT max(id) FROM crawls").fetchone()[0]
+    report = run_cli("report", str(second), "--format", "json", "--archive", str(tmp_path))
+    data = json.loads(report.stdout)
+    assert [a["url"] for a in data["changed"]] == [edited_url]
+    assert [a["url"] for a in data["gone"]] == [removed_url]
+    assert data["new"] == []
+    c = data["crawl"]
+    assert (c["articles_updated"], c["articles_gone"]) == (1, 1)
+    assert c["articles_unchanged"] == len(before.sites[0].portal.articles) - 2

@@ -202,3 +202,32 @@ def test_verify_notices_a_revisit_of_nothing(recrawled, tmp_path):
     assert check.returncode != 0
     assert f"capture {cid} " in check.stdout + check.stderr
     assert "revisit of a response the archive does not hold" in check.stdout + check.stderr
+
+
+def test_crawls_lists_runs_and_report_tells_what_a_run_did(recrawled):
+    import json
+
+    listed = run_cli("crawls", "--format", "json", "--archive", str(recrawled.archive))
+    assert listed.returncode == 0, listed.stderr
+    runs = json.loads(listed.stdout)
+    ids = [r["id"] for r in runs]
+    assert ids == sorted(ids, reverse=True)
+    assert set(recrawled.first + recrawled.second) <= set(ids)
+    first = next(r for r in runs if r["id"] == recrawled.first[0])
+    assert first["new"] > 0 and first["status"] == "finished"
+
+    crawl_id = recrawled.second[0]
+    report = run_cli(
+        "report", str(crawl_id), "--format", "json", "--archive", str(recrawled.archive)
+    )
+    assert report.returncode == 0, report.stderr
+    data = json.loads(report.stdout)
+    c = data["crawl"]
+    assert (c["articles_new"], c["articles_updated"]) == (0, 0)
+    assert c["articles_unchanged"] > 0 and c["bytes_written"] > 0 and c["revisits"] > 0
+    assert data["new"] == [] and data["changed"] == []
+    assert data["errors_by_kind"] == {"HTTP 404": 1}  # the dead link on the home page
+    assert data["duration_seconds"] is not None
+    text = run_cli("report", str(crawl_id), "--archive", str(recrawled.archive))
+    assert f"unchanged {c['articles_unchanged']}" in text.stdout
+    assert "HTTP 404: 1" in text.stdout

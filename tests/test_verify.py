@@ -45,13 +45,13 @@ def test_truncated_tail_found_then_repaired(archive):
 
 
 def test_corrupted_record_fails_its_digest(archive):
-    warc = last_warc(archive)
     con = sqlite3.connect(archive / "archive.db")
-    offset, length = con.execute(
-        "SELECT warc_offset, warc_length FROM captures WHERE warc_file = ? AND url LIKE '%.jpg' AND record_type = 'response' LIMIT 1",
-        [warc.name],
+    name, offset, length = con.execute(
+        "SELECT warc_file, warc_offset, warc_length FROM captures WHERE url LIKE '%.jpg' "
+        "AND record_type = 'response' ORDER BY id LIMIT 1"
     ).fetchone()
     con.close()
+    warc = archive / "warc" / name
     # Rewrite one record with a flipped payload byte, keeping it a valid gzip member.
     import gzip
 

@@ -76,7 +76,15 @@ class VnptSpider(Spider):
         self.start_urls = parse_start_urls(url)
         if not self.start_urls:
             raise ValueError("give a portal URL: scrapy crawl vnpt -a url=https://portal.gov.vn/")
-        self.portal_roots = {host_of(u): u for u in self.start_urls}
+        # The first URL of a host is its portal's root; more of the same host are extra start
+        # pages (a site's registered start URLs: sections the home page does not link).
+        self.portal_roots: dict[str, str] = {}
+        self.extra_starts: list[tuple[str, str]] = []
+        for u in self.start_urls:
+            if host_of(u) in self.portal_roots:
+                self.extra_starts.append((host_of(u), u))
+            else:
+                self.portal_roots[host_of(u)] = u
         self.aliases: dict[str, str] = {}  # host reached by redirect -> portal host
         self.max_pages = int(max_pages or 0)
         self.pages_scheduled: Counter[str] = Counter()
@@ -113,6 +121,12 @@ class VnptSpider(Spider):
             self.pages_scheduled[host] += 1
             self.seen_pages.add(url)
             yield self._page(url, host, PRIORITY_PAGE, root=True)
+        for host, url in self.extra_starts:
+            if host in self.resumed_hosts or url in self.seen_pages:
+                continue
+            self.pages_scheduled[host] += 1
+            self.seen_pages.add(url)
+            yield self._page(url, host, PRIORITY_PAGE, article_key(url))
         for request in self.resume_requests:
             yield request
 

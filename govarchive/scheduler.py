@@ -1,0 +1,176 @@
+"""`govarchive scheduler`: runs the archive's schedules in the foreground, as a service would.
+
+Each due run is a separate `govarchive crawl` process (its own Scrapy, its own log file), with
+`--resume` so a run cut off by a stop is finished by the next one. One scheduler per archive
+(DIR/.scheduler.lock); never two runs of one site at once; a trigger that comes while the site's
+previous run is still going is taken and skipped, so overlapping triggers give one run. While
+runs are going the scheduler holds the archive's writer lock for them (they are told so, as
+crawl workers are); between runs it lets go, so a manual crawl can take it. SIGTERM or SIGINT:
+no new runs, running crawls are asked to stop (they end `interrupted`), then it exits 0.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from archive.clock import Clock, iso_utc, utc_now
+from archive.db import open_database
+from archive.errors import ArchiveError
+from archive.folder import ArchiveFolder
+from archive.lock import INHERITED, ArchiveLock
+from archive.schedules import Schedule, list_schedules, mark_crawl, mark_started
+
+STOP_GRACE = 60.0  # seconds a stopping crawl gets before it is killed
+
+
+@dataclass
+class Run:
+    schedule: Schedule
+    due: datetime
+    proc: subprocess.Popen
+    started: str
+    output: Path
+
+
+class Scheduler:
+    def __init__(
+        self,
+        folder: ArchiveFolder,
+        clock: Clock = utc_now,
+        poll: float = 30.0,
+        say: Callable[[str], None] = print,
+    ) -> None:
+        self.folder = folder
+        self.clock = clock
+        self.poll = poll
+        self.say = say
+        self.stopping = threading.Event()
+        self.running: dict[int, Run] = {}  # site id -> its run
+        self.lock = ArchiveLock(folder.root)
+        self.db = open_database(folder.db_path)
+
+    def stop(self, *_: object) -> None:
+        self.stopping.set()
+
+    def run(self) -> int:
+        own = ArchiveLock(self.folder.root, ".scheduler.lock", "another govarchive scheduler")
+        own.acquire()
+        try:
+            self.say(f"scheduler: {self.folder.root}, {len(list_schedules(self.db))} schedule(s)")
+            while not self.stopping.is_set():
+                self._reap()
+                self._start_due()
+                self.stopping.wait(self._sleep())
+            self._shutdown()
+            return 0
+        finally:
+            own.release()
+            self.db.close()
+
+    # ------------------------------------------------------------------------------------------
+    def _start_due(self) -> None:
+        now = self.clock()
+        for schedule in list_schedules(self.db):
+            due = schedule.due_time(now)
+            if due is None:
+                continue
+            mark_started(self.db, schedule.id, due)  # the trigger is taken, whatever happens next
+            if schedule.site.id in self.running:
+                self.say(f"{schedule.site.name}: run due {iso_utc(due)} skipped, still running")
+                continue
+            if not self.running:
+                try:
+                    self.lock.acquire()
+                except ArchiveError as exc:
+                    self.say(f"{schedule.site.name}: run due {iso_utc(due)} waits: {exc}")
+                    self._untake(schedule)
+                    return
+            self._launch(schedule, due)
+
+    def _untake(self, schedule: Schedule) -> None:
+        """The archive is busy (a manual crawl): the run stays owed and starts when it is free."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE schedules SET last_run_at = ? WHERE id = ?",
+                [schedule.last_run_at, schedule.id],
+            )
+
+    def _launch(self, schedule: Schedule, due: datetime) -> None:
+        site = schedule.site
+        logs = self.folder.root / "logs"
+        logs.mkdir(exist_ok=True)
+        output = logs / f"scheduled-{site.name}-{due:%Y%m%dT%H%M%S}.txt"
+        command = [
+            sys.executable, "-m", "govarchive", "crawl", *site.crawl_urls(),
+            "--archive", str(self.folder.root), "--resume",
+            "--set", "GOVARCHIVE_TRIGGER=schedule",
+            "--set", "GOVARCHIVE_COMMIT_INTERVAL=0",  # runs of other sites share the database
+        ]  # fmt: skip
+        if "delay" in site.profile:
+            command += ["--delay", str(site.profile["delay"])]
+        if "concurrency" in site.profile:
+            command += ["--concurrency", str(site.profile["concurrency"])]
+        if schedule.options.get("full"):
+            command.append("--full")
+        env = {**os.environ, INHERITED: str(self.lock.path)}
+        with output.open("w", encoding="utf-8") as out:
+            proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        self.running[site.id] = Run(schedule, due, proc, iso_utc(self.clock()), output)
+        self.say(f"{site.name}: run due {iso_utc(due)} started (pid {proc.pid}), output {output}")
+
+    def _reap(self) -> None:
+        for site_id, run in list(self.running.items()):
+            code = run.proc.poll()
+            if code is None:
+                continue
+            del self.running[site_id]
+            crawl = self._crawl_of(run)
+            mark_crawl(self.db, run.schedule.id, crawl[0] if crawl else None)
+            status = crawl[1] if crawl else f"no crawl recorded (exit {code}; see {run.output})"
+            self.say(f"{run.schedule.site.name}: run due {iso_utc(run.due)} ended: {status}")
+        if not self.running:
+            self.lock.release()
+
+    def _crawl_of(self, run: Run) -> tuple[int, str] | None:
+        row = self.db.execute(
+            "SELECT id, status FROM crawls WHERE site_id = ? AND trigger = 'schedule' "
+            "ORDER BY id DESC LIMIT 1",
+            [run.schedule.site.id],
+        ).fetchone()
+        return (int(row[0]), row[1]) if row else None
+
+    def _sleep(self) -> float:
+        """Until the next cron time of any schedule (or `poll`, to see new schedules)."""
+        now = self.clock()
+        wait = self.poll
+        try:
+            for schedule in list_schedules(self.db):
+                wait = min(wait, (schedule.next_time(now) - now).total_seconds())
+        except sqlite3.Error:
+            pass
+        if self.running:
+            wait = min(wait, 1.0)  # notice a finished run promptly
+        return max(wait, 0.05)
+
+    def _shutdown(self) -> None:
+        if self.running:
+            self.say(f"stopping: asking {len(self.running)} running crawl(s) to stop")
+        for run in self.running.values():
+            run.proc.send_signal(signal.SIGTERM)
+        for run in self.running.values():
+            try:
+                run.proc.wait(STOP_GRACE)
+            except subprocess.TimeoutExpired:
+                run.proc.kill()
+                run.proc.wait()
+        self._reap()
+        self.say("scheduler stopped")
