@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean venv browser
+.PHONY: demo test bench lint clean venv browser replay
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "govarchive needs Python >= 3.11"'
@@ -35,9 +35,20 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) browser
+test: $(STAMP) browser replay
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# pywb, for the replay tests, in a venv of its own: it pins versions (Werkzeug, pyOpenSSL,
+# brotlipy) that would clash with Scrapy's in .venv.
+REPLAY_STAMP := .venv-replay/.installed
+$(REPLAY_STAMP):
+	$(PYTHON) -m venv .venv-replay
+	.venv-replay/bin/python -m pip install --quiet --upgrade pip
+	.venv-replay/bin/python -m pip install --quiet 'pywb==2.10.0'
+	touch $(REPLAY_STAMP)
+
+replay: $(REPLAY_STAMP)
 
 # Debian's chromium, for the test that renders the Datasette search page. Installed when
 # missing and we are root (as in CI); otherwise that one test is skipped and says why.
@@ -49,4 +60,4 @@ browser:
 	  else echo "note: chromium not installed; the browser check will be skipped"; fi; }
 
 clean:
-	rm -rf $(VENV) govarchive-data .pytest_cache
+	rm -rf $(VENV) .venv-replay govarchive-data .pytest_cache

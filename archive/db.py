@@ -136,13 +136,18 @@ class ArchiveDB:
 
     def article_seen(self, site_id: int, crawl_id: int, url: str) -> bool:
         """An article a 304 confirmed unchanged: seen again, nothing re-stored."""
-        cursor = self.db.execute(
-            "UPDATE articles SET last_seen = ?, gone_at = NULL WHERE url = ? AND site_id = ?",
-            [iso_utc(self.clock()), url, site_id],
+        row = self._one(
+            "SELECT id, last_crawl_id FROM articles WHERE url = ? AND site_id = ?", [url, site_id]
         )
-        if cursor.rowcount:
+        if row is None:
+            return False
+        self.db.execute(
+            "UPDATE articles SET last_seen = ?, gone_at = NULL, last_crawl_id = ? WHERE id = ?",
+            [iso_utc(self.clock()), crawl_id, row[0]],
+        )
+        if row[1] != crawl_id:  # counted once, however often a resumed crawl meets it
             self._count_on_crawl(crawl_id, "articles_unchanged")
-        return bool(cursor.rowcount)
+        return True
 
     def has_response(self, crawl_id: int) -> bool:
         return bool(
@@ -228,9 +233,10 @@ class ArchiveDB:
         )
         return (int(row[0]), row[1], row[2], row[3]) if row else None
 
-    def last_response(self, url: str) -> tuple[int, str, str, str, str] | None:
+    def last_response(self, url: str) -> tuple[int, str, str, str, str, str, int] | None:
         """The latest successful capture of `url` holding (or revisiting) a payload: (capture
-        id, url, fetched_at, record id, digest) of the response record that holds it."""
+        id, url, fetched_at, record id, digest, WARC file, offset) of the response record that
+        holds it."""
         row = self._one(
             "SELECT id, record_type, refers_to FROM captures WHERE url = ? AND status = 200 "
             "AND record_type IS NOT NULL ORDER BY id DESC LIMIT 1",
@@ -240,11 +246,11 @@ class ArchiveDB:
             return None
         capture_id = int(row[2]) if row[1] == "revisit" and row[2] else int(row[0])
         held = self._one(
-            "SELECT id, url, fetched_at, response_record_id, payload_digest FROM captures "
-            "WHERE id = ? AND record_type = 'response'",
+            "SELECT id, url, fetched_at, response_record_id, payload_digest, warc_file, "
+            "warc_offset FROM captures WHERE id = ? AND record_type = 'response'",
             [capture_id],
         )
-        return (int(held[0]), held[1], held[2], held[3], held[4]) if held else None
+        return (int(held[0]), *held[1:6], int(held[6])) if held else None
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """ETag and Last-Modified of the latest successful capture of `url`."""
@@ -275,7 +281,8 @@ class ArchiveDB:
         }
         with write_transaction(self.db):
             row = self._one(
-                "SELECT id, content_hash FROM articles WHERE url = ? OR (site_id = ? AND article_key = ?)",
+                "SELECT id, content_hash, last_crawl_id FROM articles "
+                "WHERE url = ? OR (site_id = ? AND article_key = ?)",
                 [art.url, site_id, art.article_key],
             )
             if row is None:
@@ -290,21 +297,24 @@ class ArchiveDB:
                         "last_seen": now,
                         "version_since": now,
                         "capture_id": capture_id,
+                        "last_crawl_id": crawl_id,
                     },
                 )
                 self._write_children(article_id, art)
                 index_article(self.db, article_id, art.title, art.summary, art.body)
                 self._count_on_crawl(crawl_id, "articles_new")
                 return "new"
-            article_id, old_hash = int(row[0]), row[1]
+            article_id, old_hash, seen_by = int(row[0]), row[1], row[2]
             if old_hash == digest:
                 # capture_id stays: the capture the text came from, a response record (a
                 # re-fetch of the same bytes is only a revisit record pointing back at it).
                 self.db.execute(
-                    "UPDATE articles SET last_seen = ?, gone_at = NULL WHERE id = ?",
-                    [now, article_id],
+                    "UPDATE articles SET last_seen = ?, gone_at = NULL, last_crawl_id = ? "
+                    "WHERE id = ?",
+                    [now, crawl_id, article_id],
                 )
-                self._count_on_crawl(crawl_id, "articles_unchanged")
+                if seen_by != crawl_id:  # a resumed crawl may meet it twice: counted once
+                    self._count_on_crawl(crawl_id, "articles_unchanged")
                 return "unchanged"
             # The text changed: the version seen until now is kept, the row takes the new one.
             self.db.execute(
@@ -316,7 +326,8 @@ class ArchiveDB:
             )
             fields = {**fields, "version_since": now, "gone_at": None}
             self.db["articles"].update(
-                article_id, {**fields, "last_seen": now, "capture_id": capture_id}
+                article_id,
+                {**fields, "last_seen": now, "capture_id": capture_id, "last_crawl_id": crawl_id},
             )
             self.db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
             self.db.execute("DELETE FROM attachments WHERE article_id = ?", [article_id])

@@ -45,6 +45,10 @@ class ArchiveLock:
         self._held = True
         return self
 
+    @property
+    def held(self) -> bool:
+        return self._held
+
     def release(self) -> None:
         if not self._held:
             return

@@ -112,10 +112,13 @@ def resume_state(
     frontier = Frontier(db)
     state.unfinished = frontier.unfinished(crawl_id)
     state.known = frontier.known_urls(crawl_id)
+    # Articles this crawl has dealt with: its own frontier's article pages (the unfinished ones
+    # are taken out again by the spider). Not every article of the site: on a re-crawl the
+    # archive holds them all from before, and those not reached yet must still be checked.
     state.stored_keys = {
-        r[0]
-        for r in db.execute("SELECT article_key FROM articles WHERE site_id = ?", [site_id])
-        if r[0]
+        meta["govarchive_article_key"]
+        for _, kind, meta in state.known
+        if kind == "page" and meta.get("govarchive_article_key")
     }
     return state
 
@@ -144,7 +147,7 @@ def recorded_response(db: Database, warc_dir: Path, crawl_id: int, url: str) -> 
         capture_id = refers_to
     return Recorded(
         url=url,
-        status=int(http.get_statuscode()),
+        status=304 if status == 304 else int(http.get_statuscode()),  # a 304 revisit carries 200
         protocol=http.protocol or "HTTP/1.1",
         headers=list(http.headers),
         body=body,

@@ -235,6 +235,7 @@ def m008_recrawls(db: Database) -> None:
         db["crawls"].add_column(column, str)
     for column in ("title", "profile", "retired_at"):
         db["sites"].add_column(column, str)
+    db["articles"].add_column("last_crawl_id", int)
     db["schedules"].create(
         {
             "id": int,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 from sqlite_utils import Database
 
@@ -74,6 +75,14 @@ _OPEN, _CLOSE = "\x02", "\x03"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def _real_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def article_filters(
     *,
     site: str | None = None,
@@ -92,7 +101,7 @@ def article_filters(
     for value, clause in ((since, "substr(a.published_at, 1, 10) >= ?"),
                           (until, "substr(a.published_at, 1, 10) <= ?")):  # fmt: skip
         if value:
-            if not _DATE.match(value):
+            if not _DATE.match(value) or not _real_date(value):
                 raise QueryError(f"dates are YYYY-MM-DD, not {value!r}")
             where.append(clause)
             params.append(value)

@@ -13,7 +13,14 @@ from archive.frontier import Frontier
 from archive.lock import ArchiveLock
 from archive.resume import Recorded, ResumeState, recorded_response, resume_state, unfinished_crawl
 from archive.tx import GroupCommit, write_transaction
-from archive.warc import DEFAULT_MAX_SIZE, HttpExchange, RevisitOf, WarcWriter, payload_digest
+from archive.warc import (
+    DEFAULT_MAX_SIZE,
+    HttpExchange,
+    RevisitOf,
+    WarcWriter,
+    payload_digest,
+    read_http_headers,
+)
 
 INTERRUPTED = {"shutdown", "cancelled"}  # Scrapy's close reasons for SIGINT/SIGTERM
 
@@ -159,8 +166,10 @@ class ArchiveSession:
             last = self.db.last_response(exchange.url)
             if last is None:
                 return None, None  # a 304 we did not ask for: archived as it came
-            capture_id, url, date, record_id, digest = last
-            return RevisitOf(url, date, record_id, digest, not_modified=True), capture_id
+            capture_id, url, date, record_id, digest, name, offset = last
+            original = read_http_headers(self.folder.warc_dir / name, offset)
+            revisit = RevisitOf(url, date, record_id, digest, True, original)
+            return revisit, capture_id
         if not exchange.body:
             return None, None
         found = self.db.original_with_digest(payload_digest(exchange.body))

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -51,6 +52,38 @@ class RevisitOf:
     record_id: str
     digest: str
     not_modified: bool = False  # a 304 answer: the server-not-modified profile
+    # For a 304: the original's status line and headers, which the revisit record carries so
+    # replay serves the page (pywb and wabac.js use a revisit's own headers); the 304 itself
+    # goes in a metadata record beside it.
+    original_headers: StatusAndHeaders | None = None
+
+
+def _as_received(writer, ex: HttpExchange, http_headers, concurrent_to: str, record_id: str):
+    """A metadata record keeping the 304 answer as it came (status line and headers), beside a
+    server-not-modified revisit that carries the original's headers for replay."""
+    lines = [f"http-response: {ex.protocol} {http_headers.statusline}"]
+    lines += [f"http-response-header: {name}: {value}" for name, value in http_headers.headers]
+    return writer.create_warc_record(
+        ex.url,
+        "metadata",
+        payload=io.BytesIO(("\r\n".join(lines) + "\r\n").encode("utf-8")),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={
+            "WARC-Record-ID": record_id,
+            "WARC-Date": iso_utc(ex.fetched_at),
+            "WARC-Concurrent-To": concurrent_to,
+        },
+    )
+
+
+def read_http_headers(path: Path, offset: int) -> StatusAndHeaders | None:
+    """The HTTP status line and headers of the record at `offset`."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            return next(iter(ArchiveIterator(fh))).http_headers
+    except (OSError, StopIteration):
+        return None
 
 
 def payload_digest(body: bytes) -> str:
@@ -88,8 +121,9 @@ class WarcWriter:
     files: list[str] = field(default_factory=list, init=False)
 
     def write_exchange(self, ex: HttpExchange, revisit: RevisitOf | None = None) -> WarcLocation:
-        """A request/response pair; with `revisit`, the response is a revisit record: HTTP
-        headers only, the payload left to the record it refers to."""
+        """A response record and its request record, written together; with `revisit`, the
+        response is a revisit record: HTTP headers only, the payload left to the record it
+        refers to (for a 304, also a metadata record with the 304 as received, after them)."""
         fh = self._current_file()
         base = fh.tell()
         buf = io.BytesIO()
@@ -113,7 +147,18 @@ class WarcWriter:
                 http_headers=http_headers,
                 warc_headers_dict=response_warc_headers,
             )
-        else:
+        elif revisit is not None and revisit.not_modified:
+            response_warc_headers["WARC-Refers-To"] = revisit.record_id
+            response = writer.create_revisit_record(
+                ex.url,
+                revisit.digest,
+                revisit.url,
+                revisit.date,
+                http_headers=revisit.original_headers or http_headers,
+                warc_headers_dict=response_warc_headers,
+            )
+            response.rec_headers.replace_header("WARC-Profile", SERVER_NOT_MODIFIED)
+        elif revisit is not None:
             response_warc_headers["WARC-Refers-To"] = revisit.record_id
             response = writer.create_revisit_record(
                 ex.url,
@@ -123,8 +168,6 @@ class WarcWriter:
                 http_headers=http_headers,
                 warc_headers_dict=response_warc_headers,
             )
-            if revisit.not_modified:
-                response.rec_headers.replace_header("WARC-Profile", SERVER_NOT_MODIFIED)
         writer.write_record(response)
         response_length = buf.tell()
 
@@ -144,6 +187,8 @@ class WarcWriter:
             },
         )
         writer.write_record(request)
+        if revisit is not None and revisit.not_modified and revisit.original_headers:
+            writer.write_record(_as_received(writer, ex, http_headers, response_id, self.new_id()))
 
         data = buf.getvalue()
         fh.write(data)

@@ -5,6 +5,7 @@ The CLI's `govarchive crawl` and `govarchive demo` both come through here; so ca
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,8 +15,9 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from archive.cdxj import update_index
 from archive.folder import ArchiveFolder
-from archive.lock import ArchiveLock
+from archive.lock import INHERITED, ArchiveLock
 from archive.sites import SiteError, check_url
 from crawler.extract.profiles import ProfileError, load_profiles
 from crawler.identity import user_agent
@@ -166,6 +168,8 @@ def _run(
     if session is not None:
         report.sites = site_reports(folder, list(session.crawl_ids.values()))
         report.warc_files = [folder.warc_dir / name for name in session.warc_files]
+    if not os.environ.get(INHERITED):  # workers' and scheduled runs' parents update it once
+        update_index(folder)
     return report
 
 

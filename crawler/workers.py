@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from archive.cdxj import update_index
 from archive.db import open_database
 from archive.folder import ArchiveFolder
 from archive.lock import INHERITED, ArchiveLock
@@ -55,6 +56,7 @@ def run_in_workers(
             for group in split(checked, workers)
         ]
         results = [p.communicate()[1] for p in procs]
+        update_index(folder)  # once, for all the workers' files, still holding the lock
     for proc, err in zip(procs, results, strict=True):
         if proc.returncode not in (0, 1, 130):  # 1: a portal unreachable, reported below
             last = err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}"

@@ -89,6 +89,26 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     crawls.add_argument("--format", choices=["table", "json", "csv"], default="table")
     _archive_arg(crawls)
 
+    pack = sub.add_parser(
+        "wacz", help="package the archive (or a site, a date range) as a WACZ file",
+        description="Write a WACZ 1.1.1 package (WARC records, CDXJ index, pages/pages.jsonl of "
+        "the article pages with their titles) for ReplayWeb.page, pywb and other replay tools.",
+    )  # fmt: skip
+    pack.add_argument("--out", required=True, metavar="FILE.wacz", help="the package to write")
+    pack.add_argument("--site", metavar="SITE", help="only this site (its name or host)")
+    pack.add_argument("--since", metavar="YYYY-MM-DD", help="only what was fetched from this day")
+    pack.add_argument("--until", metavar="YYYY-MM-DD", help="only what was fetched up to this day")
+    pack.add_argument("--force", action="store_true", help="replace FILE.wacz if it exists")
+    _archive_arg(pack)
+
+    index = sub.add_parser(
+        "index", help="bring the archive's CDXJ index up to date",
+        description="DIR/indexes/index.cdxj indexes every WARC record (cdxj-indexer). Crawls "
+        "update it when they end; run this after `verify --repair`, or with --rebuild.",
+    )  # fmt: skip
+    index.add_argument("--rebuild", action="store_true", help="index every WARC file again")
+    _archive_arg(index)
+
     rep = sub.add_parser(
         "report", help="what one crawl run found and wrote",
         description="New, changed, unchanged and gone articles, errors by kind, bytes written "
@@ -258,7 +278,44 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_wacz(args: argparse.Namespace, console: Console) -> int:
+    from pathlib import Path
+
+    from archive.folder import ArchiveFolder
+    from archive.wacz import write_wacz
+    from govarchive import __version__
+
+    out = Path(args.out).expanduser()
+    if out.exists() and not args.force:
+        raise UsageProblem(f"{out} exists; pass --force to replace it")
+    summary = write_wacz(
+        ArchiveFolder.existing(args.archive), out, site=args.site, since=args.since,
+        until=args.until, software=f"govarchive {__version__}",
+    )  # fmt: skip
+    console.print(
+        f"wrote {summary.path}: {summary.records} records, {summary.pages} article pages, "
+        f"{summary.bytes:,} bytes",
+        markup=False,
+    )
+    return EXIT_OK
+
+
+def cmd_index(args: argparse.Namespace, console: Console) -> int:
+    from archive.cdxj import update_index
+    from archive.folder import ArchiveFolder
+    from archive.lock import ArchiveLock
+
+    folder = ArchiveFolder.existing(args.archive)
+    with ArchiveLock(folder.root):
+        added, total = update_index(folder, rebuild=args.rebuild)
+    index = folder.root / "indexes" / "index.cdxj"
+    console.print(f"{index}: {added} WARC file(s) indexed now, {total} in all", markup=False)
+    return EXIT_OK
+
+
 COMMANDS = {
+    "wacz": cmd_wacz,
+    "index": cmd_index,
     "sites": cmd_sites,
     "schedule": cmd_schedule,
     "scheduler": cmd_scheduler,

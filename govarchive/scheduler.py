@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from archive.cdxj import update_index
 from archive.clock import Clock, iso_utc, utc_now
 from archive.db import open_database
 from archive.errors import ArchiveError
@@ -137,6 +138,8 @@ class Scheduler:
             mark_crawl(self.db, run.schedule.id, crawl[0] if crawl else None)
             status = crawl[1] if crawl else f"no crawl recorded (exit {code}; see {run.output})"
             self.say(f"{run.schedule.site.name}: run due {iso_utc(run.due)} ended: {status}")
+        if self.lock.held:
+            update_index(self.folder)  # the runs' new WARC files (running ones wait)
         if not self.running:
             self.lock.release()
 

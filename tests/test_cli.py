@@ -235,6 +235,15 @@ BAD_ARGUMENTS = {
         (["crawls", "--archive", "/nonexistent/archive"], 1),
         (["crawls", "--format", "xml"], 2),
     ],
+    "wacz": [
+        (["wacz"], 2),
+        (["wacz", "--out", "x.wacz", "--archive", "/nonexistent/archive"], 1),
+        (["wacz", "--out", "/nonexistent/dir/x.wacz", "--archive", "/nonexistent/archive"], 1),
+    ],
+    "index": [
+        (["index", "--archive", "/nonexistent/archive"], 1),
+        (["index", "--rebuild=yes"], 2),
+    ],
     "report": [
         (["report", "1", "--archive", "/nonexistent/archive"], 1),
         (["report"], 2),

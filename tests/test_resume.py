@@ -123,3 +123,39 @@ def test_second_writer_is_refused(slow_portal, tmp_path):
     resumed = run_cli("resume", "--archive", str(archive), "--delay", "0", "--concurrency", "8")
     assert resumed.returncode == 0, resumed.stderr
     assert_complete_once(slow_portal, archive)
+
+
+def test_sigkill_during_a_recrawl_then_resume(slow_portal, tmp_path):
+    """A re-crawl writes revisits and asks conditionally; killed and resumed, it still counts
+    every article once as unchanged, and replays its 304s and revisits from the archive."""
+    archive = tmp_path / "archive"
+    first = start_crawl(slow_portal, archive)
+    assert first.wait(120) == 0, first.stderr.read() if first.stderr else ""
+    proc = start_crawl(slow_portal, archive)
+    time.sleep(2.0)
+    assert proc.poll() is None, "the re-crawl ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    urls = [s.home_url() for s in slow_portal.sites]
+    resumed = run_cli("crawl", *urls, "--archive", str(archive), "--resume", "--delay", "0",
+                      "--concurrency", "8")  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr
+    con = sqlite3.connect(archive / "archive.db")
+    total = sum(len(s.portal.articles) for s in slow_portal.sites)
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == total
+    n = len(slow_portal.sites)
+    second = con.execute(
+        "SELECT status, articles_new, articles_updated, articles_unchanged FROM crawls "
+        "ORDER BY id DESC LIMIT ?",
+        [n],
+    ).fetchall()
+    assert [s[:3] for s in second] == [("finished", 0, 0)] * n
+    assert sum(s[3] for s in second) == total
+    twice = con.execute(
+        "SELECT c.url, count(*) FROM captures c WHERE c.status IS NOT NULL AND c.crawl_id IN "
+        "(SELECT id FROM crawls ORDER BY id DESC LIMIT ?) GROUP BY c.url HAVING count(*) > 1",
+        [n],
+    ).fetchall()
+    assert twice == [], "fetched twice by the re-crawl"
+    check = run_cli("verify", "--archive", str(archive))
+    assert check.returncode == 0, check.stdout + check.stderr

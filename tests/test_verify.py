@@ -29,8 +29,13 @@ def test_clean_archive_verifies(archive):
 
 def test_truncated_tail_found_then_repaired(archive):
     warc = last_warc(archive)
+    con = sqlite3.connect(archive / "archive.db")
+    last = con.execute(
+        "SELECT max(warc_offset) FROM captures WHERE warc_file = ?", [warc.name]
+    ).fetchone()[0]
+    con.close()
     with warc.open("r+b") as fh:
-        fh.truncate(warc.stat().st_size - 700)
+        fh.truncate(last + 100)  # inside the last capture's record, as a kill leaves it
     bad = run_cli("verify", "--archive", str(archive))
     assert bad.returncode == 1
     assert "incomplete record" in bad.stdout and "--repair" in bad.stderr
