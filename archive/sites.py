@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -92,7 +93,7 @@ def _site(row: Any) -> Site:
 _COLUMNS = "id, name, host, root_url, title, profile, retired_at"
 
 
-def find_site(db: Database, name: str) -> Site | None:
+def find_site(db: Database | sqlite3.Connection, name: str) -> Site | None:
     """By name, or by host (crawled portals are known by their host until named)."""
     row = db.execute(
         f"SELECT {_COLUMNS} FROM sites WHERE name = ? OR host = ? ORDER BY name = ? DESC LIMIT 1",

@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Crawl portals from their root URLs: every article into SQLite, every HTTP "
         "exchange into WARC. Polite by default (robots.txt, 2 connections per host, delays).",
     )
-    crawl.add_argument("urls", nargs="+", metavar="URL", help="a portal's root URL")
+    crawl.add_argument(
+        "urls", nargs="+", metavar="URL", help="a portal's root URL, or a registered site's name"
+    )
     _archive_arg(crawl)
     crawl.add_argument(
         "--delay", type=_non_negative_float, default=None, metavar="SECONDS",
@@ -240,6 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
     from crawler.run import CrawlError, run_crawl
 
+    _expand_site_names(args)
     if args.workers > 1 and len(args.urls) > 1:
         return _report(_in_workers(args), console)
     try:
@@ -259,6 +262,46 @@ def cmd_crawl(args: argparse.Namespace, console: Console) -> int:
     except CrawlError as exc:
         raise UsageProblem(str(exc)) from None
     return _report(report, console)
+
+
+def _expand_site_names(args: argparse.Namespace) -> None:
+    """`crawl NAME`: a registered site's URLs, and its delay and connections unless given."""
+    names = [u for u in args.urls if "://" not in u]
+    if not names:
+        return
+    from archive.folder import ArchiveFolder
+    from archive.sites import find_site
+
+    try:
+        folder = ArchiveFolder.existing(args.archive)
+    except ArchiveError:
+        raise UsageProblem(f"not a portal URL or a registered site: {names[0]!r}") from None
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{folder.db_path}?mode=ro", uri=True)
+    try:
+        sites = {n: find_site(con, n) for n in names}  # type: ignore[arg-type]
+    except sqlite3.Error:
+        sites = {}
+    finally:
+        con.close()
+    urls: list[str] = []
+    for u in args.urls:
+        site = sites.get(u) if "://" not in u else None
+        if "://" not in u and (site is None or site.retired_at):
+            raise UsageProblem(
+                f"not a portal URL or a registered site: {u!r}; `govarchive sites list` shows them"
+            )
+        if site is None:
+            urls.append(u)
+            continue
+        urls += site.crawl_urls()
+        if len(names) == 1:
+            if args.delay is None and "delay" in site.profile:
+                args.delay = float(site.profile["delay"])
+            if args.concurrency is None and "concurrency" in site.profile:
+                args.concurrency = int(site.profile["concurrency"])
+    args.urls = urls
 
 
 def _crawl_overrides(args: argparse.Namespace) -> dict[str, str | bool]:

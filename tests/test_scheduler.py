@@ -157,8 +157,10 @@ def test_sites_and_schedules_refuse_bad_input(tmp_path):
 def test_removing_a_crawled_site_keeps_its_content(portal, tmp_path):
     archive = tmp_path / "e"
     add_site(archive, portal)
-    crawl = run_cli("crawl", portal.sites[0].home_url(), "--archive", str(archive), "--delay", "0")
+    crawl = run_cli("crawl", "laocai", "--archive", str(archive))  # by name: its delay 0
     assert crawl.returncode == 0, crawl.stderr
+    unknown = run_cli("crawl", "nosuch", "--archive", str(archive))
+    assert unknown.returncode == 2 and "not a portal URL or a registered site" in unknown.stderr
     run_cli("schedule", "add", "laocai", "--cron", "0 2 * * *", "--archive", str(archive))
     removed = run_cli("sites", "remove", "laocai", "--archive", str(archive))
     assert removed.returncode == 0 and "content stays" in removed.stdout
