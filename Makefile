@@ -30,6 +30,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.storage
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.crawl
+	$(BIN)/python -m bench.export
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

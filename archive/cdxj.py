@@ -17,8 +17,6 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from cdxj_indexer.main import CDXJIndexer
-
 from archive.folder import ArchiveFolder
 
 INDEX_NAME = "index.cdxj"
@@ -27,6 +25,8 @@ LISTING = "indexed.json"
 
 def index_warcs(paths: list[Path], out: Path, root: Path | None = None) -> None:
     """Sorted CDXJ of `paths` into `out`; filenames relative to `root` (default: bare names)."""
+    from cdxj_indexer.main import CDXJIndexer  # only when indexing: a crawl starts faster
+
     with out.open("w", encoding="utf-8") as fh:
         CDXJIndexer(
             fh,

@@ -12,8 +12,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 FTS_TABLE = "articles_fts"
 FILTER_INDEX = "articles_search_filters"  # schema m007

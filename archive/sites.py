@@ -10,14 +10,15 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-from sqlite_utils import Database
 
 from archive.clock import Clock, iso_utc, utc_now
 from archive.errors import ArchiveError
 from archive.tx import write_transaction
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 

@@ -80,5 +80,12 @@ GOVARCHIVE_SITE_PROFILES = ""  # TOML of per-site selectors; default DIR/site-pr
 GOVARCHIVE_CLOCK = None  # callable or "module:attr" returning aware UTC datetimes
 GOVARCHIVE_RECORD_IDS = None  # callable or "module:attr" returning "<urn:uuid:...>" ids
 
+# The dataset exporters as feeds: FEEDS={"articles.parquet": {"format": "articles-parquet"}}.
+FEED_EXPORTERS = {
+    "articles-jsonl": "exports.feed.ArticleJsonlExporter",
+    "articles-csv": "exports.feed.ArticleCsvExporter",
+    "articles-parquet": "exports.feed.ArticleParquetExporter",
+}
+
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from archive.errors import ArchiveError
-from govarchive import __version__, cli_archivist
+from govarchive import __version__, cli_archivist, cli_ops
 from govarchive.cliutil import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -175,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
 
     cli_archivist.add_parsers(sub)
+    cli_ops.add_parsers(sub)
 
     demo = sub.add_parser(
         "demo",
@@ -528,6 +529,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "sample-portal": cmd_sample_portal,
     **cli_archivist.COMMANDS,
+    **cli_ops.COMMANDS,
 }
 
 if __name__ == "__main__":

@@ -244,6 +244,11 @@ BAD_ARGUMENTS = {
         (["index", "--archive", "/nonexistent/archive"], 1),
         (["index", "--rebuild=yes"], 2),
     ],
+    "export": [
+        (["export", "--format", "jsonl"], 2),
+        (["export", "--format", "yaml", "--out", "x"], 2),
+        (["export", "--format", "csv", "--out", "x", "--archive", "/nonexistent/archive"], 1),
+    ],
     "report": [
         (["report", "1", "--archive", "/nonexistent/archive"], 1),
         (["report"], 2),

@@ -36,6 +36,22 @@ def start_crawl(portal, archive: Path) -> subprocess.Popen:
     )
 
 
+def wait_until_crawling(archive: Path, timeout: float = 30) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            con = sqlite3.connect(f"file:{archive / 'archive.db'}?mode=ro", uri=True)
+            try:
+                if con.execute("SELECT count(*) FROM crawls").fetchone()[0]:
+                    return
+            finally:
+                con.close()
+        except sqlite3.Error:
+            pass
+        time.sleep(0.02)
+    raise AssertionError("the crawl never started")
+
+
 def assert_complete_once(portal, archive: Path) -> None:
     con = sqlite3.connect(archive / "archive.db")
     for site in portal.sites:
@@ -60,6 +76,7 @@ def assert_complete_once(portal, archive: Path) -> None:
 def test_sigkill_then_resume(slow_portal, tmp_path, kill_after):
     archive = tmp_path / "archive"
     proc = start_crawl(slow_portal, archive)
+    wait_until_crawling(archive)  # counted from the crawl's start, not its imports
     time.sleep(kill_after)
     assert proc.poll() is None, "the crawl ended before it could be killed: slow the portal down"
     os.kill(proc.pid, signal.SIGKILL)

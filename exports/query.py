@@ -1,0 +1,96 @@
+"""The SQL behind an export: which articles (filters), in which stable order, read in batches."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from archive.search import QueryError, article_filters, fts_query
+from exports.columns import Column
+
+BATCH = 1000
+
+
+class FilterError(ValueError):
+    """A filter that cannot be used, worded for the user."""
+
+
+@dataclass
+class Filters:
+    sites: list[str] = field(default_factory=list)
+    since: str | None = None
+    until: str | None = None
+    category: str | None = None
+    query: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"site": self.sites, "since": self.since, "until": self.until,
+                "category": self.category, "query": self.query}  # fmt: skip
+
+
+def where(con: sqlite3.Connection, f: Filters) -> tuple[str, list]:
+    """WHERE clause over `articles a JOIN sites s`, checked against the archive."""
+    try:
+        clauses, params = article_filters(since=f.since, until=f.until, category=f.category)
+    except QueryError as exc:
+        raise FilterError(str(exc)) from None
+    if f.sites:
+        for site in f.sites:
+            found = con.execute(
+                "SELECT 1 FROM sites WHERE host = ? OR name = ?", [site.lower(), site]
+            ).fetchone()
+            if not found:
+                raise FilterError(
+                    f"no site {site!r} in this archive; `govarchive sites list --all`"
+                )
+        marks = ",".join("?" * len(f.sites))
+        clauses.append(f"(s.host IN ({marks}) OR s.name IN ({marks}))")
+        params += [s.lower() for s in f.sites] + list(f.sites)
+    if f.query:
+        try:
+            match = fts_query(f.query)
+            con.execute("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", [match])
+        except (QueryError, sqlite3.OperationalError) as exc:
+            raise FilterError(f"cannot read the query {f.query!r} ({exc})") from None
+        clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(match)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+FROM = " FROM articles a JOIN sites s ON s.id = a.site_id"
+PARTITION_SQL = {"site": "s.host", "year": "substr(a.published_at, 1, 4)"}
+
+
+def count(con: sqlite3.Connection, f: Filters) -> int:
+    clause, params = where(con, f)
+    return con.execute("SELECT count(*)" + FROM + clause, params).fetchone()[0]
+
+
+def article_rows(
+    con: sqlite3.Connection, columns: tuple[Column, ...], f: Filters, partition_by: list[str]
+) -> Iterator[list[tuple]]:
+    """Batches of rows: the partition values first (one per key), then the columns; ordered by
+    partition then id, so each partition is written whole before the next starts."""
+    clause, params = where(con, f)
+    keys = [PARTITION_SQL[k] for k in partition_by]
+    select = ", ".join([*keys, "s.host", *(c.sql for c in columns)])
+    order = ", ".join([*(f"{k} IS NULL, {k}" for k in keys), "a.id"])
+    cursor = con.execute(f"SELECT {select}{FROM}{clause} ORDER BY {order}", params)
+    while batch := cursor.fetchmany(BATCH):
+        yield batch
+
+
+def related_rows(
+    con: sqlite3.Connection, table: str, columns: tuple[Column, ...], f: Filters
+) -> Iterator[list[tuple]]:
+    """The images or attachments of the exported articles, by article then position."""
+    clause, params = where(con, f)
+    order = "t.article_id, t.position" if table == "images" else "t.article_id, t.url"
+    cursor = con.execute(
+        f"SELECT {', '.join(c.sql for c in columns)} FROM {table} t "
+        f"WHERE t.article_id IN (SELECT a.id{FROM}{clause}) ORDER BY {order}",
+        params,
+    )
+    while batch := cursor.fetchmany(BATCH):
+        yield batch
