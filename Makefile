@@ -40,13 +40,14 @@ test: $(STAMP) browser replay
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# pywb, for the replay tests, in a venv of its own: it pins versions (Werkzeug, pyOpenSSL,
-# brotlipy) that would clash with Scrapy's in .venv.
+# Outside tools the tests drive, in a venv of their own: pywb (replay tests) pins versions
+# (Werkzeug, pyOpenSSL, brotlipy) that would clash with Scrapy's, and pandas (reading exported
+# Parquet) would be imported by sqlite-utils into every crawl if it sat in .venv.
 REPLAY_STAMP := .venv-replay/.installed
 $(REPLAY_STAMP):
 	$(PYTHON) -m venv .venv-replay
 	.venv-replay/bin/python -m pip install --quiet --upgrade pip
-	.venv-replay/bin/python -m pip install --quiet 'pywb==2.10.0'
+	.venv-replay/bin/python -m pip install --quiet 'pywb==2.10.0' 'pandas>=2' 'pyarrow>=15'
 	touch $(REPLAY_STAMP)
 
 replay: $(REPLAY_STAMP)
