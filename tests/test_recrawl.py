@@ -313,6 +313,15 @@ def wayback(recrawled, tmp_path_factory):
     subprocess.run([manager, "init", "gov"], cwd=root, check=True, capture_output=True)
     warcs = sorted(str(p) for p in (recrawled.archive / "warc").glob("*.warc.gz"))
     subprocess.run([manager, "add", "gov", *warcs], cwd=root, check=True, capture_output=True)
+    # and a WACZ made by `govarchive wacz`, read through its own CDXJ index
+    package = root / "all.wacz"
+    made = run_cli("wacz", "--out", str(package), "--archive", str(recrawled.archive))
+    assert made.returncode == 0, made.stderr
+    subprocess.run([manager, "init", "pkg"], cwd=root, check=True, capture_output=True)
+    subprocess.run(
+        [manager, "add", "--unpack-wacz", "pkg", str(package)], cwd=root, check=True,
+        capture_output=True,
+    )  # fmt: skip
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -398,3 +407,16 @@ def test_pywb_replays_a_page_the_server_said_was_not_modified(recrawled, wayback
     )
     assert status == 200
     assert not_modified["title"] in body.decode("utf-8")
+
+
+def test_pywb_replays_from_a_wacz_package(recrawled, wayback):
+    article = rows(
+        recrawled.archive,
+        "SELECT a.url, a.title, i.src FROM articles a JOIN images i ON i.article_id = a.id "
+        "ORDER BY a.id DESC LIMIT 1",
+    )[0]
+    package = wayback.rsplit("/", 1)[0] + "/pkg"
+    status, _, body = replay(f"{package}/2030id_/{article['url']}")
+    assert status == 200 and article["title"] in body.decode("utf-8")
+    status, headers, _ = replay(f"{package}/2030id_/{article['src']}")
+    assert status == 200 and headers["content-type"].startswith("image/")
