@@ -41,13 +41,18 @@ test: $(STAMP) browser replay
 	$(BIN)/python -m pytest
 
 # Outside tools the tests drive, in a venv of their own: pywb (replay tests) pins versions
-# (Werkzeug, pyOpenSSL, brotlipy) that would clash with Scrapy's, and pandas (reading exported
-# Parquet) would be imported by sqlite-utils into every crawl if it sat in .venv.
+# (Werkzeug, pyOpenSSL, brotlipy) that would clash with Scrapy's, pandas (reading exported
+# Parquet) would be imported by sqlite-utils into every crawl if it sat in .venv, and Playwright
+# drives Chromium through ReplayWeb.page (its sw.js and ui.js, from npm).
+RWP_VERSION := 2.5.3
 REPLAY_STAMP := .venv-replay/.installed
 $(REPLAY_STAMP):
 	$(PYTHON) -m venv .venv-replay
 	.venv-replay/bin/python -m pip install --quiet --upgrade pip
-	.venv-replay/bin/python -m pip install --quiet 'pywb==2.10.0' 'pandas>=2' 'pyarrow>=15'
+	.venv-replay/bin/python -m pip install --quiet 'pywb==2.10.0' 'pandas>=2' 'pyarrow>=15' 'playwright>=1.40'
+	rm -rf .venv-replay/replaywebpage && mkdir -p .venv-replay/replaywebpage
+	cd .venv-replay/replaywebpage && npm pack --silent replaywebpage@$(RWP_VERSION) >/dev/null \
+	  && tar xzf replaywebpage-$(RWP_VERSION).tgz --strip-components=1 package/sw.js package/ui.js
 	touch $(REPLAY_STAMP)
 
 replay: $(REPLAY_STAMP)

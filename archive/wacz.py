@@ -204,48 +204,40 @@ def write_wacz(
             records = _write_warc(con, folder, selection, warc, info)
             if not records:
                 raise ArchiveError("nothing in the archive matches; check --site, --since, --until")
+            # Every member is made as a file first and added with its size known: zipfile then
+            # writes plain local headers (zip64 only past 4 GB), which wabac.js (ReplayWeb.page)
+            # reads; streamed members get zip64 data descriptors it misreads.
+            idx, cdx = Path(tmp) / "index.idx", Path(tmp) / "index.cdx.gz"
+            with idx.open("w", encoding="utf-8") as idx_out, cdx.open("wb") as cdx_out:
+                CDXJIndexer(
+                    idx_out, [str(warc)], sort=True, post_append=True, compress=cdx_out,
+                    lines=1024, data_out_name="index.cdx.gz", digest_records=True,
+                    fields="referrer",
+                ).process_all()  # fmt: skip
+            pages_file, pages = Path(tmp) / "pages.jsonl", 0
+            with pages_file.open("w", encoding="utf-8") as pf:
+                header = {"format": "json-pages-1.0", "id": "pages", "title": "Articles"}
+                pf.write(json.dumps(header) + "\n")
+                for page in _pages(con, selection):
+                    pf.write(json.dumps(page, ensure_ascii=False) + "\n")
+                    pages += 1
+            members = [
+                (warc, f"archive/{WARC_NAME}", zipfile.ZIP_STORED),
+                (cdx, "indexes/index.cdx.gz", zipfile.ZIP_STORED),
+                (idx, "indexes/index.idx", zipfile.ZIP_DEFLATED),
+                (pages_file, "pages/pages.jsonl", zipfile.ZIP_DEFLATED),
+            ]
             partial = Path(tmp) / "package.wacz"
             resources = []
             with zipfile.ZipFile(partial, "w", allowZip64=True) as zf:
-
-                def member(path: str, compress: int) -> tuple[BinaryIO, zipfile.ZipInfo]:
-                    zi = zipfile.ZipInfo(path, stamp)
-                    zi.compress_type = compress
-                    return zf.open(zi, "w", force_zip64=True), zi
-
-                fh, _ = member(f"archive/{WARC_NAME}", zipfile.ZIP_STORED)
-                with fh, warc.open("rb") as src:
-                    sink = _Hashing(fh)
-                    shutil.copyfileobj(src, sink, CHUNK)  # type: ignore[misc]
-                resources.append(sink.resource(f"archive/{WARC_NAME}"))
-
-                idx = Path(tmp) / "index.idx"
-                fh, _ = member("indexes/index.cdx.gz", zipfile.ZIP_STORED)
-                with fh, idx.open("w", encoding="utf-8") as idx_out:
-                    sink = _Hashing(fh)
-                    CDXJIndexer(
-                        idx_out, [str(warc)], sort=True, post_append=True, compress=sink,
-                        lines=1024, data_out_name="index.cdx.gz", digest_records=True,
-                        fields="referrer",
-                    ).process_all()  # fmt: skip
-                resources.append(sink.resource("indexes/index.cdx.gz"))
-                fh, _ = member("indexes/index.idx", zipfile.ZIP_DEFLATED)
-                with fh, idx.open("rb") as src:
-                    sink = _Hashing(fh)
-                    shutil.copyfileobj(src, sink, CHUNK)  # type: ignore[misc]
-                resources.append(sink.resource("indexes/index.idx"))
-
-                pages = 0
-                fh, _ = member("pages/pages.jsonl", zipfile.ZIP_DEFLATED)
-                with fh:
-                    sink = _Hashing(fh)
-                    header = {"format": "json-pages-1.0", "id": "pages", "title": "Articles"}
-                    sink.write((json.dumps(header) + "\n").encode())
-                    for page in _pages(con, selection):
-                        sink.write((json.dumps(page, ensure_ascii=False) + "\n").encode())
-                        pages += 1
-                resources.append(sink.resource("pages/pages.jsonl"))
-
+                for source, name, method in members:
+                    zi = zipfile.ZipInfo(name, stamp)
+                    zi.compress_type = method
+                    zi.file_size = source.stat().st_size
+                    with source.open("rb") as src, zf.open(zi, "w") as dst:
+                        sink = _Hashing(dst)
+                        shutil.copyfileobj(src, sink, CHUNK)  # type: ignore[misc]
+                    resources.append(sink.resource(name))
                 package = {
                     "profile": "data-package",
                     "resources": resources,

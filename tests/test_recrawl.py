@@ -420,3 +420,44 @@ def test_pywb_replays_from_a_wacz_package(recrawled, wayback):
     assert status == 200 and article["title"] in body.decode("utf-8")
     status, headers, _ = replay(f"{package}/2030id_/{article['src']}")
     assert status == 200 and headers["content-type"].startswith("image/")
+
+
+RWP = REPLAY_BIN.parent / "replaywebpage"  # `make replay`: npm pack replaywebpage, unpacked
+
+
+def test_replaywebpage_opens_the_wacz(recrawled, tmp_path):
+    import functools
+    import http.server
+    import shutil
+    import threading
+
+    chromium = shutil.which("chromium")
+    if not (RWP / "sw.js").exists() or not (REPLAY_BIN / "python").exists() or not chromium:
+        pytest.skip("ReplayWeb.page, Playwright or chromium missing: `make replay browser`")
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("sw.js", "ui.js"):
+        shutil.copy(RWP / name, site / name)
+    made = run_cli("wacz", "--out", str(site / "all.wacz"), "--archive", str(recrawled.archive))
+    assert made.returncode == 0, made.stderr
+    article = rows(recrawled.archive, "SELECT url, title FROM articles ORDER BY id LIMIT 1")[0]
+    (site / "index.html").write_text(
+        '<!doctype html><meta charset="utf-8"><script src="./ui.js"></script>'
+        f'<replay-web-page style="height:600px;display:block" source="all.wacz" '
+        f'url="{article["url"]}" replayBase="./"></replay-web-page>',
+        encoding="utf-8",
+    )
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        check = subprocess.run(
+            [str(REPLAY_BIN / "python"), str(Path(__file__).parent / "replaywebpage_check.py"),
+             f"http://127.0.0.1:{server.server_address[1]}/index.html", article["url"],
+             article["title"], chromium],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+    assert check.returncode == 0, check.stderr[-2000:]
