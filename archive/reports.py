@@ -50,6 +50,20 @@ def _seconds(start: str | None, end: str | None) -> float | None:
     return (parse(end) - parse(start)).total_seconds()
 
 
+def _articles(
+    con: sqlite3.Connection, column: str, window: list, extra: str = ""
+) -> list[tuple[str, str]]:
+    """(url, title) of the site's articles whose `column` time falls in the crawl's window."""
+    return [
+        (r[0], r[1])
+        for r in con.execute(
+            f"SELECT url, title FROM articles WHERE site_id = ? AND {column} >= ? "
+            f"AND {column} <= ? {extra} ORDER BY url",
+            window,
+        )
+    ]
+
+
 def crawl_report(con: sqlite3.Connection, crawl_id: int) -> CrawlReport:
     con.row_factory = sqlite3.Row
     try:
@@ -65,30 +79,10 @@ def crawl_report(con: sqlite3.Connection, crawl_id: int) -> CrawlReport:
     crawl = dict(row)
     report = CrawlReport(crawl, _seconds(crawl["started_at"], crawl["finished_at"]))
     started, ended = crawl["started_at"], crawl["finished_at"] or "9999"
-    report.new = [
-        (r[0], r[1])
-        for r in con.execute(
-            "SELECT url, title FROM articles WHERE site_id = ? AND first_seen >= ? "
-            "AND first_seen <= ? ORDER BY url",
-            [crawl["site_id"], started, ended],
-        )
-    ]
-    report.changed = [
-        (r[0], r[1])
-        for r in con.execute(
-            "SELECT url, title FROM articles WHERE site_id = ? AND version_since >= ? "
-            "AND version_since <= ? AND first_seen < version_since ORDER BY url",
-            [crawl["site_id"], started, ended],
-        )
-    ]
-    report.gone = [
-        (r[0], r[1])
-        for r in con.execute(
-            "SELECT url, title FROM articles WHERE site_id = ? AND gone_at >= ? AND gone_at <= ? "
-            "ORDER BY url",
-            [crawl["site_id"], started, ended],
-        )
-    ]
+    window = [crawl["site_id"], started, ended]
+    report.new = _articles(con, "first_seen", window)
+    report.changed = _articles(con, "version_since", window, "AND first_seen < version_since")
+    report.gone = _articles(con, "gone_at", window)
     for kind, n in con.execute(
         "SELECT CASE WHEN status IS NULL THEN coalesce(substr(error, 1, instr(error || ':', ':') - 1), "
         "'no response') ELSE 'HTTP ' || status END AS kind, count(*) FROM captures "

@@ -147,27 +147,19 @@ class WarcWriter:
                 http_headers=http_headers,
                 warc_headers_dict=response_warc_headers,
             )
-        elif revisit is not None and revisit.not_modified:
+        else:
             response_warc_headers["WARC-Refers-To"] = revisit.record_id
+            carried = revisit.original_headers if revisit.not_modified else None
             response = writer.create_revisit_record(
                 ex.url,
                 revisit.digest,
                 revisit.url,
                 revisit.date,
-                http_headers=revisit.original_headers or http_headers,
+                http_headers=carried or http_headers,
                 warc_headers_dict=response_warc_headers,
             )
-            response.rec_headers.replace_header("WARC-Profile", SERVER_NOT_MODIFIED)
-        elif revisit is not None:
-            response_warc_headers["WARC-Refers-To"] = revisit.record_id
-            response = writer.create_revisit_record(
-                ex.url,
-                revisit.digest,
-                revisit.url,
-                revisit.date,
-                http_headers=http_headers,
-                warc_headers_dict=response_warc_headers,
-            )
+            if revisit.not_modified:
+                response.rec_headers.replace_header("WARC-Profile", SERVER_NOT_MODIFIED)
         writer.write_record(response)
         response_length = buf.tell()
 
