@@ -38,6 +38,9 @@ class SiteReport:
     articles_new: int
     articles_updated: int
     errors: int
+    articles_unchanged: int = 0
+    revisits: int = 0
+    crawl_id: int = 0
 
 
 @dataclass
@@ -181,7 +184,8 @@ def site_reports(folder: ArchiveFolder, crawl_ids: list[int]) -> list[SiteReport
         marks = ",".join("?" * len(crawl_ids))
         rows = con.execute(
             "SELECT s.host, s.root_url, c.status, c.error, c.pages, c.articles_new, "
-            f"c.articles_updated, c.errors FROM crawls c JOIN sites s ON s.id = c.site_id "
+            "c.articles_updated, c.errors, c.articles_unchanged, c.revisits, c.id "
+            f"FROM crawls c JOIN sites s ON s.id = c.site_id "
             f"WHERE c.id IN ({marks}) ORDER BY c.id",
             crawl_ids,
         ).fetchall()

@@ -9,16 +9,23 @@ from crawler.run import CrawlReport
 
 
 def print_report(report: CrawlReport, console: Console) -> None:
-    table = Table(title=f"Crawl of {len(report.sites)} portal(s) into {report.archive}")
-    for column in ("portal", "status", "pages", "new articles", "updated", "errors"):
-        table.add_column(column, justify="left" if column in ("portal", "status") else "right")
+    table = Table(
+        title=f"Crawl of {len(report.sites)} portal(s) into {report.archive} (articles: new, changed, unchanged)"
+    )
+    columns = ("crawl", "portal", "status", "pages", "new", "changed", "unchanged", "errors")
+    for column in columns:
+        table.add_column(
+            column, justify="left" if column in ("portal", "status") else "right", overflow="fold"
+        )
     for site in report.sites:
         table.add_row(
+            str(site.crawl_id),
             site.root_url,
             site.status,
             str(site.pages),
             str(site.articles_new),
             str(site.articles_updated),
+            str(site.articles_unchanged),
             str(site.errors),
         )
     console.print(table)
@@ -29,6 +36,8 @@ def print_report(report: CrawlReport, console: Console) -> None:
     )
     if report.log_file:
         console.print(f"log: {report.log_file}")
+    if report.sites:
+        console.print(f"details: govarchive report CRAWL_ID --archive {report.archive}")
 
 
 def failures(report: CrawlReport) -> list[str]:
