@@ -278,7 +278,7 @@ def test_max_pages_bounds_the_crawl(sample_portal, tmp_path, limit):
     assert result.returncode == 0, result.stderr
     con = db(tmp_path)
     pages = con.execute(
-        "SELECT count(*) FROM captures WHERE url LIKE ? AND url NOT LIKE '%robots.txt'",
+        "SELECT count(*) FROM captures WHERE url LIKE ? AND content_type LIKE 'text/html%'",
         [site.base + "%"],
     ).fetchone()[0]
     assert pages == limit
@@ -323,3 +323,24 @@ def test_busy_crawl_fetches_each_url_once(tmp_path):
     ).fetchall()
     assert not [tuple(r) for r in twice]
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 400
+
+
+def test_page_requisites_archived_once_for_replay(crawled):
+    """Stylesheets, icons and layout images (and what a stylesheet names: background images,
+    fonts) are archived so a replayed page looks like the page, each once per crawl."""
+    con = db(crawled.archive)
+    first = con.execute("SELECT min(id) FROM crawls").fetchone()[0]
+    n = len(crawled.sites)
+    rows = con.execute(
+        "SELECT url, status, count(*) AS n FROM captures WHERE crawl_id < ? + ? "
+        "GROUP BY url",
+        [first, n],
+    ).fetchall()
+    by_url = {r["url"]: r for r in rows}
+    for site in crawled.sites:
+        for path in ("/Portals/_default/skin.css", "/Portals/0/banner.png", "/Portals/0/bg.png",
+                     "/Portals/_default/fonts/vn.woff"):  # fmt: skip
+            row = by_url.get(site.base + path)
+            assert row is not None, site.base + path
+            assert row["status"] == 200 and row["n"] == 1
+    assert not [u for u in by_url if u.startswith("data:")]

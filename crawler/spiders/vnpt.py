@@ -34,6 +34,8 @@ from crawler.urls import (
 
 PRIORITY_ARTICLE = 10
 PRIORITY_ASSET = 5
+# url(...) and @import "..." in a stylesheet
+CSS_REF = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 PRIORITY_PAGE = 0
 PRIORITY_SECOND_ADDRESS = -10
 
@@ -91,6 +93,7 @@ class VnptSpider(Spider):
         self.seen_pages = SeenSet()  # canonical page URLs already scheduled
         self.scheduled_articles = SeenSet()  # (host, article id)
         self.done_articles = SeenSet()  # (host, article id) already parsed
+        self.assets_seen = SeenSet()  # images, attachments, page requisites already asked for
         self.root_errors: dict[str, str] = {}
         self.profiles: dict[str, SiteProfile] = {}
         self.resumed_hosts: set[str] = set()
@@ -140,6 +143,8 @@ class VnptSpider(Spider):
                 if kind == "page":
                     self.seen_pages.add(url)
                     self.pages_scheduled[host] += 1
+                else:
+                    self.assets_seen.add(url)
                 if meta.get("govarchive_article_key"):
                     self.scheduled_articles.add((host, meta["govarchive_article_key"]))
             redo_keys = {e.meta.get("govarchive_article_key") for e in state.unfinished}
@@ -198,6 +203,34 @@ class VnptSpider(Spider):
                 found_article = found_article or isinstance(out, ArticleItem)
                 yield out
         yield from self.follow(response, hrefs, host, found_article)
+        if self.fetch_assets:
+            yield from self.requisites(response, doc, host)
+
+    def requisites(self, response: Response, doc, host: str) -> Iterator[Request]:
+        """What a replay of the page needs besides its text: stylesheets, scripts, icons and
+        images (layout ones too), each fetched once per crawl, from any host."""
+        urls = list(doc.xpath("//script/@src | //img/@src"))
+        for link in doc.iter("link"):
+            rel = (link.get("rel") or "").lower()
+            if link.get("href") and ("stylesheet" in rel or "icon" in rel):
+                urls.append(link.get("href"))
+        for raw in urls:
+            request = self._asset(response.urljoin(raw.strip()), host, "requisite")
+            if request is not None:
+                yield request
+
+    def _asset(self, url: str, host: str, kind: str) -> Request | None:
+        """A request for a file the archive keeps without crawling it; None once asked for."""
+        if not url.startswith(("http://", "https://")) or url in self.assets_seen:
+            return None
+        self.assets_seen.add(url)
+        return Request(
+            url,
+            callback=self.parse_asset,
+            errback=self.on_error,
+            priority=PRIORITY_ASSET,
+            meta={"govarchive_site": host, "govarchive_asset": kind, "govarchive_asset_url": url},
+        )
 
     def follow(
         self, response: TextResponse, hrefs: list[str], host: str, found_article: bool
@@ -284,21 +317,25 @@ class VnptSpider(Spider):
         for kind, url in [("image", i["src"]) for i in art.images] + [
             ("attachment", a["url"]) for a in art.attachments
         ]:
-            yield Request(
-                url,
-                callback=self.parse_asset,
-                errback=self.on_error,
-                priority=PRIORITY_ASSET,
-                meta={
-                    "govarchive_site": host,
-                    "govarchive_asset": kind,
-                    "govarchive_asset_url": url,
-                },
-            )
+            request = self._asset(url, host, kind)
+            if request is not None:
+                yield request
 
     # images and attachments -------------------------------------------------------------------
-    def parse_asset(self, response: Response, **kwargs: Any) -> Iterator[AttachmentFileItem]:
-        if response.meta.get("govarchive_asset") != "attachment" or response.status == 304:
+    def parse_asset(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        kind = response.meta.get("govarchive_asset")
+        if response.status == 304:
+            return
+        ctype_text = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if kind == "requisite" and "css" in ctype_text:  # its fonts and background images
+            host = response.meta["govarchive_site"]
+            for ref in CSS_REF.finditer(response.body.decode("utf-8", "replace")):
+                target = (ref.group(1) or ref.group(2)).strip()
+                request = self._asset(response.urljoin(target), host, "requisite")
+                if request is not None:
+                    yield request
+            return
+        if kind != "attachment":
             return
         ctype = response.headers.get(b"Content-Type")
         yield AttachmentFileItem(

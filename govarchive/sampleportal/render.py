@@ -414,4 +414,4 @@ def not_found_page(site: Site) -> str:
 
 
 def robots_txt() -> str:
-    return "User-agent: *\nDisallow: /dang-nhap\nDisallow: /admin\nDisallow: /Portals/\n"
+    return "User-agent: *\nDisallow: /dang-nhap\nDisallow: /admin\n"

@@ -89,6 +89,25 @@ class _Quiet(BaseHTTPRequestHandler):
             return False
 
 
+SKIN_PREFIXES = ("/Portals/", "/images/", "/icons/")  # the portal's own layout files
+
+
+def skin_file(path: str) -> tuple[bytes, str]:
+    """The skin's stylesheet (which names a background image and a font) and its images."""
+    if path.endswith(".css"):
+        css = (
+            "body{font-family:Arial;background:url('/Portals/0/bg.png')}\n"
+            '@font-face{font-family:Vn;src:url("/Portals/_default/fonts/vn.woff")}\n'
+            ".banner{background:url(data:image/png;base64,iVBORw0KGgo=)}\n"
+        )
+        return css.encode(), "text/css"
+    if path.endswith(".woff"):
+        return b"wOFF" + media_bytes(path)[:64], "font/woff"
+    if path.endswith(".gif"):
+        return b"GIF89a" + media_bytes(path)[:32], "image/gif"
+    return media_bytes(path), content_type_for(path)
+
+
 # What the sample servers give as Last-Modified: a fixed time, so answers are reproducible.
 LAST_MODIFIED = "Mon, 06 May 2024 01:00:00 GMT"
 
@@ -124,6 +143,8 @@ class PortalHandler(_Quiet):
         html = "text/html; charset=utf-8"
         if path == "/robots.txt":
             return 200, render.robots_txt().encode(), "text/plain; charset=utf-8"
+        if path.startswith(SKIN_PREFIXES) and "." in path.rsplit("/", 1)[-1]:
+            return 200, *skin_file(path)
         if path == urlsplit(site.calendar_url()).path:
             return 200, render.calendar_page(site).encode(), html
         printable = query.get("print") in ("1", "true")
