@@ -332,8 +332,7 @@ def test_page_requisites_archived_once_for_replay(crawled):
     first = con.execute("SELECT min(id) FROM crawls").fetchone()[0]
     n = len(crawled.sites)
     rows = con.execute(
-        "SELECT url, status, count(*) AS n FROM captures WHERE crawl_id < ? + ? "
-        "GROUP BY url",
+        "SELECT url, status, count(*) AS n FROM captures WHERE crawl_id < ? + ? GROUP BY url",
         [first, n],
     ).fetchall()
     by_url = {r["url"]: r for r in rows}
