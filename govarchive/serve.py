@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -97,7 +98,16 @@ def serve(archive: str | None, host: str, port: int) -> int:
             "--metadata", str(meta), "--plugins-dir", str(PLUGINS),
             "--host", host, "--port", str(port), "--setting", "default_page_size", "50",
         ]  # fmt: skip
+        # Datasette runs as our child: a stop (SIGTERM from a service manager or a test, Ctrl-C)
+        # is passed on to it and waited for, so no server outlives `govarchive serve`.
+        proc = subprocess.Popen(command)
+        previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
         try:
-            return subprocess.call(command)
+            code = proc.wait()
         except KeyboardInterrupt:
+            proc.terminate()
+            proc.wait()
             return 130
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        return 0 if code < 0 else code  # ended by the signal we passed on: a clean stop

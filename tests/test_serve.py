@@ -43,7 +43,9 @@ def server(crawled):
             time.sleep(0.1)
     yield base
     proc.terminate()
-    proc.wait(10)
+    assert proc.wait(10) == 0
+    with pytest.raises(OSError):  # Datasette stopped with it, not left running
+        urllib.request.urlopen(f"{base}/-/versions.json", timeout=2)
 
 
 def get(url: str):
