@@ -136,17 +136,19 @@ class ArchiveDB:
 
     def article_seen(self, site_id: int, crawl_id: int, url: str) -> bool:
         """An article a 304 confirmed unchanged: seen again, nothing re-stored."""
-        row = self._one(
-            "SELECT id, last_crawl_id FROM articles WHERE url = ? AND site_id = ?", [url, site_id]
-        )
-        if row is None:
-            return False
-        self.db.execute(
-            "UPDATE articles SET last_seen = ?, gone_at = NULL, last_crawl_id = ? WHERE id = ?",
-            [iso_utc(self.clock()), crawl_id, row[0]],
-        )
-        if row[1] != crawl_id:  # counted once, however often a resumed crawl meets it
-            self._count_on_crawl(crawl_id, "articles_unchanged")
+        with write_transaction(self.db):
+            row = self._one(
+                "SELECT id, last_crawl_id FROM articles WHERE url = ? AND site_id = ?",
+                [url, site_id],
+            )
+            if row is None:
+                return False
+            self.db.execute(
+                "UPDATE articles SET last_seen = ?, gone_at = NULL, last_crawl_id = ? WHERE id = ?",
+                [iso_utc(self.clock()), crawl_id, row[0]],
+            )
+            if row[1] != crawl_id:  # counted once, however often a resumed crawl meets it
+                self._count_on_crawl(crawl_id, "articles_unchanged")
         return True
 
     def has_response(self, crawl_id: int) -> bool:

@@ -58,7 +58,7 @@ class ArchiveSession:
     resumed: dict[str, ResumeState] = field(default_factory=dict, init=False)  # host -> state
     lock: ArchiveLock | None = field(default=None, init=False)
     frontier: Frontier = field(init=False, repr=False)
-    group: GroupCommit = field(init=False, repr=False)
+    group: GroupCommit = field(init=False, repr=False)  # joined by every write_transaction
 
     def open(self) -> None:
         if self.db is not None:
@@ -105,11 +105,9 @@ class ArchiveSession:
     def frontier_record(
         self, host: str, entries: list[tuple[str, str, int, dict]], done_url: str | None
     ) -> None:
-        self.group.hold()
         self.frontier.add_many(self.crawl_for(host), entries, done_url)
 
     def frontier_done(self, host: str, url: str) -> None:
-        self.group.hold()
         self.frontier.done(self.crawl_for(host), url)
 
     def recorded(self, host: str | None, url: str) -> Recorded | None:
@@ -137,7 +135,6 @@ class ArchiveSession:
         assert self.db is not None and self.warc is not None
         revisit, refers_to = self._revisit_for(exchange)
         location = self.warc.write_exchange(exchange, revisit)
-        self.group.hold()
         with write_transaction(self.db.db):
             capture_id = self.db.add_capture(
                 crawl_id,
@@ -180,7 +177,6 @@ class ArchiveSession:
 
     def capture_failure(self, crawl_id: int, url: str, method: str, error: str) -> int:
         assert self.db is not None
-        self.group.hold()
         return self.db.add_capture(
             crawl_id,
             url,
@@ -197,17 +193,14 @@ class ArchiveSession:
         self, host: str, capture_id: int | None, article: ArticleRecord
     ) -> StoreOutcome:
         assert self.db is not None
-        self.group.hold()
         return self.db.store_article(self.site_ids[host], self.crawl_ids[host], capture_id, article)
 
     def article_seen(self, host: str, url: str) -> bool:
         assert self.db is not None
-        self.group.hold()
         return self.db.article_seen(self.site_ids[host], self.crawl_ids[host], url)
 
     def record_attachment_file(self, url: str, **facts: Any) -> int:
         assert self.db is not None
-        self.group.hold()
         return self.db.record_attachment_file(url, **facts)
 
     def finish(self, reason: str, errors: Mapping[str, str]) -> dict[str, dict[str, int]]:

@@ -16,12 +16,30 @@ _names = itertools.count()
 
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
-    conn = db.conn
+    """A write transaction, or a savepoint inside one. On a database with a GroupCommit, the
+    outermost one joins the group's shared transaction instead of committing on its own."""
+    group: GroupCommit | None = getattr(db, GroupCommit.ATTR, None)
+    if group is None:
+        with _transaction(db.conn):
+            yield db
+        return
+    if group.depth == 0:
+        group.hold()
+    group.depth += 1
+    try:
+        with _transaction(db.conn):
+            yield db
+    finally:
+        group.depth -= 1
+
+
+@contextmanager
+def _transaction(conn) -> Iterator[None]:
     if conn.in_transaction:
         name = f"govarchive_{next(_names)}"
         conn.execute(f"SAVEPOINT {name}")
         try:
-            yield db
+            yield
         except BaseException:
             conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
             conn.execute(f"RELEASE SAVEPOINT {name}")
@@ -30,7 +48,7 @@ def write_transaction(db: Database) -> Iterator[Database]:
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        yield db
+        yield
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -42,7 +60,12 @@ class GroupCommit:
     `interval` seconds have passed: a crawl's many per-page transactions cost one WAL write per
     interval instead of one each. Only for a sole writer: the transaction holds SQLite's write
     lock, so crawl workers sharing an archive use interval 0 (every transaction commits at once).
-    A kill loses at most the last interval, which leaves the archive as it was at a commit."""
+    A kill loses at most the last interval, which leaves the archive as it was at a commit.
+
+    Made with an interval above 0, it attaches itself to `db`: every write_transaction on it
+    then joins the group."""
+
+    ATTR = "govarchive_group"
 
     def __init__(
         self, db: Database, interval: float, clock: Callable[[], float] = time.monotonic
@@ -50,10 +73,14 @@ class GroupCommit:
         self.conn = db.conn
         self.interval = interval
         self.clock = clock
+        self.depth = 0  # write_transactions open inside the group right now
         self._opened: float | None = None
+        if interval > 0:
+            setattr(db, self.ATTR, self)
 
     def hold(self) -> None:
-        """Call before a write: opens the shared transaction if none is open."""
+        """Opens the shared transaction if none is open (committing one that is due first);
+        write_transaction calls it, and a bare statement may too."""
         if self.interval <= 0:
             return
         if self._opened is not None and self.clock() - self._opened >= self.interval:
@@ -68,6 +95,8 @@ class GroupCommit:
         self._opened = None
 
     def commit_if_due(self) -> None:
-        """For a timer: commits a transaction that has been open long enough."""
-        if self._opened is not None and self.clock() - self._opened >= self.interval:
+        """For a timer: commits a transaction that has been open long enough (never in the
+        middle of a write_transaction)."""
+        due = self._opened is not None and self.clock() - self._opened >= self.interval
+        if due and self.depth == 0:
             self.commit()

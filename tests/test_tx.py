@@ -77,3 +77,20 @@ def test_interval_zero_commits_each_transaction(tmp_path):
     with write_transaction(db):
         db.execute("INSERT INTO t VALUES (1)")
     assert _seen(path) == 1
+
+
+def test_write_transactions_join_the_group_on_their_own(tmp_path):
+    path = tmp_path / "a.db"
+    db = _setup(path)
+    now = [0.0]
+    group = GroupCommit(db, 0.5, clock=lambda: now[0])
+    for i in range(3):
+        with write_transaction(db), write_transaction(db):  # the inner one: a savepoint
+            db.execute("INSERT INTO t VALUES (?)", [i])
+    assert _seen(path) == 0
+    now[0] = 0.6
+    with write_transaction(db):  # the outermost one commits what is due, then joins anew
+        db.execute("INSERT INTO t VALUES (3)")
+    assert _seen(path) == 3
+    group.commit()
+    assert _seen(path) == 4
