@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
-from warcio.archiveiterator import ArchiveIterator
 
 from archive.frontier import Frontier, FrontierEntry, forget_captures
 from archive.verify import scan_warc, truncate_tail
+from archive.warc import read_record
 
 UNFINISHED = ("running", "interrupted")
 
@@ -136,14 +136,14 @@ def recorded_response(db: Database, warc_dir: Path, crawl_id: int, url: str) -> 
     if row is None:
         return None
     capture_id, name, offset, record_type, refers_to, status = row
-    http, body = _read_record(warc_dir / name, offset)
+    http, body = read_record(warc_dir / name, offset)
     if record_type == "revisit" and status != 304:
         held = db.execute(
             "SELECT warc_file, warc_offset FROM captures WHERE id = ?", [refers_to]
         ).fetchone()
         if held is None:
             return None
-        body = _read_record(warc_dir / held[0], held[1])[1]
+        body = read_record(warc_dir / held[0], held[1])[1]
         capture_id = refers_to
     return Recorded(
         url=url,
@@ -154,12 +154,3 @@ def recorded_response(db: Database, warc_dir: Path, crawl_id: int, url: str) -> 
         capture_id=int(capture_id),
         refers_to=int(refers_to) if status == 304 and refers_to else None,
     )
-
-
-def _read_record(path: Path, offset: int):
-    """(HTTP headers, raw payload) of the record at `offset`; a revisit has no payload."""
-    with path.open("rb") as fh:
-        fh.seek(offset)
-        record = next(iter(ArchiveIterator(fh)))
-        body = record.raw_stream.read() if record.rec_type == "response" else b""
-        return record.http_headers, body

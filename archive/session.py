@@ -19,7 +19,7 @@ from archive.warc import (
     RevisitOf,
     WarcWriter,
     payload_digest,
-    read_http_headers,
+    read_record,
 )
 
 INTERRUPTED = {"shutdown", "cancelled"}  # Scrapy's close reasons for SIGINT/SIGTERM
@@ -164,16 +164,20 @@ class ArchiveSession:
             if last is None:
                 return None, None  # a 304 we did not ask for: archived as it came
             capture_id, url, date, record_id, digest, name, offset = last
-            original = read_http_headers(self.folder.warc_dir / name, offset)
+            try:
+                original, _ = read_record(self.folder.warc_dir / name, offset, body=False)
+            except (OSError, StopIteration):  # its file gone: the revisit keeps the 304's headers
+                original = None
             revisit = RevisitOf(url, date, record_id, digest, True, original)
             return revisit, capture_id
         if not exchange.body:
             return None, None
-        found = self.db.original_with_digest(payload_digest(exchange.body))
+        digest = payload_digest(exchange.body)
+        found = self.db.original_with_digest(digest)
         if found is None:
             return None, None
         capture_id, url, date, record_id = found
-        return RevisitOf(url, date, record_id, payload_digest(exchange.body)), capture_id
+        return RevisitOf(url, date, record_id, digest), capture_id
 
     def capture_failure(self, crawl_id: int, url: str, method: str, error: str) -> int:
         assert self.db is not None

@@ -76,14 +76,14 @@ def _as_received(writer, ex: HttpExchange, http_headers, concurrent_to: str, rec
     )
 
 
-def read_http_headers(path: Path, offset: int) -> StatusAndHeaders | None:
-    """The HTTP status line and headers of the record at `offset`."""
-    try:
-        with path.open("rb") as fh:
-            fh.seek(offset)
-            return next(iter(ArchiveIterator(fh))).http_headers
-    except (OSError, StopIteration):
-        return None
+def read_record(path: Path, offset: int, body: bool = True) -> tuple[StatusAndHeaders, bytes]:
+    """HTTP status line and headers of the record at `offset`, and its raw payload when asked
+    (a revisit has none)."""
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        payload = record.raw_stream.read() if body and record.rec_type == "response" else b""
+        return record.http_headers, payload
 
 
 def payload_digest(body: bytes) -> str:
@@ -102,7 +102,7 @@ class WarcLocation:
     response_record_id: str
     request_record_id: str
     record_type: str = "response"  # or "revisit"
-    written: int = 0  # bytes the pair (response and request record) added to the file
+    written: int = 0  # bytes its records (response or revisit, request, ...) added to the file
 
 
 @dataclass
