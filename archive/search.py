@@ -91,21 +91,21 @@ def article_filters(
     since: str | None = None,
     until: str | None = None,
     category: str | None = None,
+    date_column: str = "a.published_at",
 ) -> tuple[list[str], list[str]]:
     """SQL conditions (on `articles a` joined to `sites s`) and their parameters for the filters
     researchers use: a site's name or host, published since/until a day (both included), a
-    category."""
+    category. `date_column` is the ISO 8601 time the day bounds apply to."""
     where: list[str] = []
     params: list[str] = []
     if site:
         where.append("(s.host = ? OR s.name = ?)")
         params += [site.lower(), site]
-    for value, clause in ((since, "substr(a.published_at, 1, 10) >= ?"),
-                          (until, "substr(a.published_at, 1, 10) <= ?")):  # fmt: skip
+    for value, op in ((since, ">="), (until, "<=")):
         if value:
             if not _DATE.match(value) or not _real_date(value):
                 raise QueryError(f"dates are YYYY-MM-DD, not {value!r}")
-            where.append(clause)
+            where.append(f"substr({date_column}, 1, 10) {op} ?")
             params.append(value)
     if category:
         where.append("a.category = ?")

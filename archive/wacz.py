@@ -30,6 +30,7 @@ from archive.clock import Clock, iso_utc, utc_now
 from archive.errors import ArchiveError
 from archive.folder import ArchiveFolder
 from archive.search import QueryError, article_filters
+from archive.sites import find_site
 
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
@@ -52,10 +53,10 @@ def _selection(site: str | None, since: str | None, until: str | None) -> tuple[
         filters.append("k.site_id IN (SELECT id FROM sites WHERE host = ? OR name = ?)")
         params += [site.lower(), site]
     try:
-        dates, date_params = article_filters(since=since, until=until)
+        dates, date_params = article_filters(since=since, until=until, date_column="c.fetched_at")
     except QueryError as exc:
         raise ArchiveError(str(exc)) from None
-    filters += [d.replace("a.published_at", "c.fetched_at") for d in dates]
+    filters += dates
     params += date_params
     chosen = (
         "SELECT c.id FROM captures c JOIN crawls k ON k.id = c.crawl_id "
@@ -189,12 +190,7 @@ def write_wacz(
     created = clock()
     stamp = created.timetuple()[:6]
     try:
-        if (
-            site
-            and not con.execute(
-                "SELECT 1 FROM sites WHERE host = ? OR name = ?", [site.lower(), site]
-            ).fetchone()
-        ):
+        if site and find_site(con, site) is None:
             raise ArchiveError(f"no site {site!r} in this archive; `govarchive sites list --all`")
         with tempfile.TemporaryDirectory(dir=out.parent, prefix=".wacz-") as tmp:
             warc = Path(tmp) / WARC_NAME

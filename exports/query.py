@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from archive.search import QueryError, article_filters, fts_query
+from archive.sites import find_site
 from exports.columns import Column
 
 BATCH = 1000
@@ -37,10 +38,7 @@ def where(con: sqlite3.Connection, f: Filters) -> tuple[str, list]:
         raise FilterError(str(exc)) from None
     if f.sites:
         for site in f.sites:
-            found = con.execute(
-                "SELECT 1 FROM sites WHERE host = ? OR name = ?", [site.lower(), site]
-            ).fetchone()
-            if not found:
+            if find_site(con, site) is None:
                 raise FilterError(
                     f"no site {site!r} in this archive; `govarchive sites list --all`"
                 )
