@@ -40,7 +40,6 @@ class Recorded:
     headers: list[tuple[str, str]]
     body: bytes
     capture_id: int
-    refers_to: int | None = None  # a 304: the capture it confirmed
 
 
 def unfinished_crawl(db: Database, site_id: int) -> int | None:
@@ -152,5 +151,4 @@ def recorded_response(db: Database, warc_dir: Path, crawl_id: int, url: str) -> 
         headers=list(http.headers),
         body=body,
         capture_id=int(capture_id),
-        refers_to=int(refers_to) if status == 304 and refers_to else None,
     )

@@ -42,4 +42,3 @@ class ArticleSeenItem:
 
     url: str
     site: str
-    capture_id: int | None

@@ -39,7 +39,6 @@ class SiteReport:
     articles_updated: int
     errors: int
     articles_unchanged: int = 0
-    revisits: int = 0
     crawl_id: int = 0
 
 
@@ -184,7 +183,7 @@ def site_reports(folder: ArchiveFolder, crawl_ids: list[int]) -> list[SiteReport
         marks = ",".join("?" * len(crawl_ids))
         rows = con.execute(
             "SELECT s.host, s.root_url, c.status, c.error, c.pages, c.articles_new, "
-            "c.articles_updated, c.errors, c.articles_unchanged, c.revisits, c.id "
+            "c.articles_updated, c.errors, c.articles_unchanged, c.id "
             f"FROM crawls c JOIN sites s ON s.id = c.site_id "
             f"WHERE c.id IN ({marks}) ORDER BY c.id",
             crawl_ids,

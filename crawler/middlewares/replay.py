@@ -33,7 +33,6 @@ class ReplayMiddleware:
             return None
         request.meta["govarchive_replayed"] = True
         request.meta["govarchive_capture_id"] = recorded.capture_id
-        request.meta["govarchive_not_modified"] = recorded.refers_to is not None
         headers = Headers(recorded.headers)
         cls = responsetypes.from_args(headers=headers, url=request.url, body=recorded.body)
         self.stats.inc_value("govarchive/replayed")

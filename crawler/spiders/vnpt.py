@@ -34,10 +34,10 @@ from crawler.urls import (
 
 PRIORITY_ARTICLE = 10
 PRIORITY_ASSET = 5
-# url(...) and @import "..." in a stylesheet
-CSS_REF = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 PRIORITY_PAGE = 0
 PRIORITY_SECOND_ADDRESS = -10
+# url(...) and @import "..." in a stylesheet
+CSS_REF = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
 def site_profiles(settings) -> dict[str, SiteProfile]:
@@ -180,7 +180,7 @@ class VnptSpider(Spider):
             key = response.meta.get("govarchive_article_key")
             if key and (host, key) not in self.done_articles:
                 self.done_articles.add((host, key))
-                yield ArticleSeenItem(canonicalize(response.url), host, None)
+                yield ArticleSeenItem(canonicalize(response.url), host)
             return
         final_host = host_of(response.url)
         if final_host != host:
