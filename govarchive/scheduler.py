@@ -38,7 +38,6 @@ class Run:
     schedule: Schedule
     due: datetime
     proc: subprocess.Popen
-    started: str
     output: Path
 
 
@@ -84,48 +83,38 @@ class Scheduler:
             due = schedule.due_time(now)
             if due is None:
                 continue
-            mark_started(self.db, schedule.id, due)  # the trigger is taken, whatever happens next
             if schedule.site.id in self.running:
+                mark_started(self.db, schedule.id, due)  # the trigger is taken: one run at a time
                 self.say(f"{schedule.site.name}: run due {iso_utc(due)} skipped, still running")
                 continue
             if not self.running:
                 try:
                     self.lock.acquire()
-                except ArchiveError as exc:
+                except ArchiveError as exc:  # a manual crawl: the run stays owed until it ends
                     self.say(f"{schedule.site.name}: run due {iso_utc(due)} waits: {exc}")
-                    self._untake(schedule)
                     return
+            mark_started(self.db, schedule.id, due)  # before it runs: a trigger is taken once
             self._launch(schedule, due)
 
-    def _untake(self, schedule: Schedule) -> None:
-        """The archive is busy (a manual crawl): the run stays owed and starts when it is free."""
-        with self.db.conn:
-            self.db.execute(
-                "UPDATE schedules SET last_run_at = ? WHERE id = ?",
-                [schedule.last_run_at, schedule.id],
-            )
-
     def _launch(self, schedule: Schedule, due: datetime) -> None:
+        """`govarchive crawl NAME`: the site's URLs, delay and connections, as a manual crawl of
+        it would use them."""
         site = schedule.site
         logs = self.folder.root / "logs"
         logs.mkdir(exist_ok=True)
         output = logs / f"scheduled-{site.name}-{due:%Y%m%dT%H%M%S}.txt"
         command = [
-            sys.executable, "-m", "govarchive", "crawl", *site.crawl_urls(),
+            sys.executable, "-m", "govarchive", "crawl", site.name,
             "--archive", str(self.folder.root), "--resume",
             "--set", "GOVARCHIVE_TRIGGER=schedule",
             "--set", "GOVARCHIVE_COMMIT_INTERVAL=0",  # runs of other sites share the database
         ]  # fmt: skip
-        if "delay" in site.profile:
-            command += ["--delay", str(site.profile["delay"])]
-        if "concurrency" in site.profile:
-            command += ["--concurrency", str(site.profile["concurrency"])]
         if schedule.options.get("full"):
             command.append("--full")
         env = {**os.environ, INHERITED: str(self.lock.path)}
         with output.open("w", encoding="utf-8") as out:
             proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-        self.running[site.id] = Run(schedule, due, proc, iso_utc(self.clock()), output)
+        self.running[site.id] = Run(schedule, due, proc, output)
         self.say(f"{site.name}: run due {iso_utc(due)} started (pid {proc.pid}), output {output}")
 
     def _reap(self) -> None:
