@@ -69,18 +69,21 @@ def _selection(site: str | None, since: str | None, until: str | None) -> tuple[
     )
 
 
-def _member_length(fh: BinaryIO, start: int) -> int:
-    """Length of the gzip member (one WARC record) starting at `start`."""
+def _member(fh: BinaryIO, start: int) -> tuple[int, bytes]:
+    """Length of the gzip member (one WARC record) starting at `start` (0 at the end of the
+    file), and the start of its record, enough for its WARC headers."""
     fh.seek(start)
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    consumed = 0
+    consumed, head = 0, b""
     while not inflater.eof:
         chunk = fh.read(CHUNK)
         if not chunk:
-            return 0
-        inflater.decompress(chunk)
+            return 0, b""
+        data = inflater.decompress(chunk)
+        if len(head) < 2048:
+            head += data[: 2048 - len(head)]
         consumed += len(chunk)
-    return consumed - len(inflater.unused_data)
+    return consumed - len(inflater.unused_data), head
 
 
 def _copy(src: BinaryIO, start: int, length: int, dst: BinaryIO) -> None:
@@ -122,10 +125,9 @@ def _write_warc(
                 _copy(src, offset, length, dst)
                 # then the records written with it: its request (and a 304's metadata)
                 at, mark = offset + length, f"WARC-Concurrent-To: {record_id}".encode()
-                while size := _member_length(src, at):
-                    src.seek(at)
-                    head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(src.read(size), 2048)
-                    if mark not in head.split(b"\r\n\r\n", 1)[0]:
+                while True:
+                    size, head = _member(src, at)
+                    if not size or mark not in head.split(b"\r\n\r\n", 1)[0]:
                         break
                     _copy(src, at, size, dst)
                     at += size
