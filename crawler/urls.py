@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from functools import lru_cache
+from typing import NamedTuple
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 TRACKING_PARAM = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|dclid|zarsrc|_ga|mc_[ce]id|igshid)$", re.I)
 PRINT_PARAMS = {"print", "printview", "isprint", "printmode", "inbai"}
@@ -119,3 +121,37 @@ def article_key(url: str) -> str | None:
 def is_query_form(url: str) -> bool:
     """The Default.aspx?...&id= form: a second address for an article that has a friendlier one."""
     return urlsplit(url).path.lower().endswith("/default.aspx")
+
+
+class Link(NamedTuple):
+    """What the spider needs to know of an <a href>: where it leads and whether to follow it."""
+
+    url: str  # canonical
+    host: str
+    followable: bool
+    article_key: str | None
+
+
+def resolve_link(base: str, href: str) -> Link | None:
+    """The canonical link an href (stripped) makes on a page whose base URL is `base`; None for
+    fragments and script, mail and phone links. Every page repeats its portal's menus, so
+    results are kept in a bounded cache keyed on what the result depends on: nothing for an
+    absolute href, the base's origin for a root-relative one, the whole base otherwise."""
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    if href.startswith(("http://", "https://")):
+        return _resolve("", href)
+    if href.startswith("/") and not href.startswith("//"):
+        return _resolve(_origin(base), href)
+    return _resolve(base, href)
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0].split('#', 1)[0]}"
+
+
+@lru_cache(maxsize=16384)
+def _resolve(base: str, href: str) -> Link:
+    url = canonicalize(urljoin(base, href) if base else href)
+    return Link(url, host_of(url), is_followable(url), article_key(url))

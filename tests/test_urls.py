@@ -1,4 +1,15 @@
-from crawler.urls import article_key, canonicalize, is_followable, is_query_form
+from urllib.parse import urljoin
+
+import pytest
+
+from crawler.urls import (
+    article_key,
+    canonicalize,
+    host_of,
+    is_followable,
+    is_query_form,
+    resolve_link,
+)
 
 
 def test_canonicalize_drops_tracking_print_and_fragment():
@@ -25,3 +36,31 @@ def test_followable():
     assert not is_followable("https://p.vn/files/qd.pdf")
     assert not is_followable("https://p.vn/anh.JPG")
     assert not is_followable("ftp://p.vn/")
+
+
+@pytest.mark.parametrize(
+    ("base", "href", "expected"),
+    [
+        ("http://p.gov.vn:80/a/b?x=1", "/tin?utm_source=z&b=2#f", "http://p.gov.vn/tin?b=2"),
+        ("http://p.gov.vn/a/b?x=1", "c.html", "http://p.gov.vn/a/c.html"),
+        ("http://p.gov.vn/a/b?x=1", "?page=2", "http://p.gov.vn/a/b?page=2"),
+        ("http://q.gov.vn/a/", "/tin", "http://q.gov.vn/tin"),  # same href, other origin
+        ("http://p.gov.vn/a/", "//q.gov.vn/x", "http://q.gov.vn/x"),
+        ("http://p.gov.vn/a/", "HTTP://P.GOV.VN/x", "http://p.gov.vn/x"),
+    ],
+)
+def test_resolve_link_matches_joining_and_canonicalizing(base, href, expected):
+    """The cached resolution gives what urljoin + canonicalize give, whatever the base."""
+    link = resolve_link(base, href)
+    assert link is not None
+    assert link.url == expected == canonicalize(urljoin(base, href))
+    assert link.host == host_of(expected)
+    assert link.followable == is_followable(expected)
+
+
+def test_resolve_link_skips_fragments_and_script_links():
+    for href in ("", "#top", "javascript:void(0)", "mailto:a@b.vn", "tel:0123"):
+        assert resolve_link("http://p.gov.vn/", href) is None
+    link = resolve_link("http://p.gov.vn/", "/tin-tuc/bai-viet-12345")
+    assert link is not None and link.article_key == "12345"
+    assert not resolve_link("http://p.gov.vn/", "/files/a.pdf").followable

@@ -16,6 +16,7 @@ from typing import Any
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
+from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding
 
@@ -27,8 +28,8 @@ from crawler.urls import (
     article_key,
     canonicalize,
     host_of,
-    is_followable,
     is_query_form,
+    resolve_link,
     url_pattern,
 )
 
@@ -285,19 +286,16 @@ class VnptSpider(Spider):
         self, response: TextResponse, hrefs: list[str], host: str
     ) -> Iterator[tuple[str, str | None]]:
         """(canonical URL, article id or None) of each followable same-site link not yet seen."""
+        base = get_base_url(response)  # the page's <base href>, if any, as Scrapy reads it
         emitted: set[str] = set()
         for href in hrefs:
-            href = href.strip()
-            if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            link = resolve_link(base, href.strip())
+            if link is None or not link.followable or link.url in emitted:
                 continue
-            url = canonicalize(response.urljoin(href))
-            link_host = host_of(url)
-            if url in self.seen_pages or url in emitted:
+            if self.aliases.get(link.host, link.host) != host or link.url in self.seen_pages:
                 continue
-            if self.aliases.get(link_host, link_host) != host or not is_followable(url):
-                continue
-            emitted.add(url)
-            yield url, article_key(url)
+            emitted.add(link.url)
+            yield link.url, link.article_key
 
     def parse_article(self, response: TextResponse, doc, host: str, key: str) -> Iterator[Any]:
         try:
