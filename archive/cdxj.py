@@ -6,21 +6,77 @@ replay tools and `grep`/`look` can use it as is. An update indexes only the WARC
 in it and merges their sorted lines in (a streaming merge: memory stays flat); a file that
 changed since it was indexed (cut back by `verify --repair`) makes it rebuild. Files a running
 crawl is still writing wait for the next update. DIR/indexes/indexed.json lists what is in.
+
+A crawl does not read its WARC files back for this: as it writes each response or revisit
+record it writes the record's line (cdxj_line, the same line cdxj-indexer makes of it, which a
+test holds it to) to DIR/indexes/pending/NAME.part, renamed NAME@SIZE.cdxj once the file is
+closed. An update takes those lines for a file of that size and indexes any other file
+(one a crash cut off, or that `verify --repair` changed) with cdxj-indexer.
 """
 
 from __future__ import annotations
 
+import glob
 import heapq
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from warcio.timeutils import iso_date_to_timestamp
 
 from archive.folder import ArchiveFolder
 
+if TYPE_CHECKING:
+    from warcio.recordloader import ArcWarcRecord
+    from warcio.statusandheaders import StatusAndHeaders
+
 INDEX_NAME = "index.cdxj"
 LISTING = "indexed.json"
+PENDING = "pending"
+SORT_BUFFER = 8 * 1024 * 1024  # lines sorted in memory up to this, in temporary files beyond
+_MIME_END = re.compile(r"[;\s]")  # cdxj-indexer's cut of a Content-Type to its mime type
+
+
+def cdxj_line(
+    record: ArcWarcRecord,
+    request_headers: StatusAndHeaders | None,
+    offset: int,
+    length: int,
+    filename: str,
+) -> str:
+    """The line cdxj-indexer (post_append, fields=referrer) writes for a response or revisit
+    record of a GET, from the record as it is written."""
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    index: dict[str, str] = {"url": url}
+    http = record.http_headers
+    if record.rec_type == "revisit":
+        index["mime"] = "warc/revisit"
+    elif http is not None and (ctype := http.get_header("content-type")) is not None:
+        index["mime"] = _MIME_END.split(ctype, 1)[0].strip()
+    if http is not None:
+        index["status"] = http.get_statuscode()
+    digest = record.rec_headers.get_header("WARC-Payload-Digest")
+    if digest is not None:
+        index["digest"] = digest
+    index.update(length=str(length), offset=str(offset), filename=filename)
+    # cdxj-indexer pairs only a response (not a revisit) with its request
+    referrer = None
+    if record.rec_type == "response" and request_headers is not None:
+        referrer = request_headers.get_header("referer")
+    if referrer:
+        index["referrer"] = referrer
+    import surt  # here: it loads tldextract, which a crawl needs only once it writes
+
+    try:
+        key = surt.surt(url)
+    except Exception:  # as cdxj-indexer does: a URL surt cannot read keys itself
+        key = url
+    stamp = iso_date_to_timestamp(record.rec_headers.get_header("WARC-Date"))
+    return f"{key} {stamp} {json.dumps(index)}\n"
 
 
 def index_warcs(paths: list[Path], out: Path, root: Path | None = None) -> None:
@@ -36,6 +92,34 @@ def index_warcs(paths: list[Path], out: Path, root: Path | None = None) -> None:
             fields="referrer",
             dir_root=str(root) if root else None,
         ).process_all()
+
+
+def _sorted_runs(paths: list[Path], tmp: Path) -> list[Path]:
+    """The lines of `paths` as sorted runs in `tmp`, each at most SORT_BUFFER characters, for
+    heapq.merge: memory stays flat however large a crawl was. (cdxj-indexer's SortingWriter
+    does the same, but importing it costs a crawl 90 ms: it loads pyamf and pkg_resources.)"""
+    runs: list[Path] = []
+    lines: list[str] = []
+    size = 0
+
+    def spill() -> None:
+        nonlocal size
+        lines.sort()
+        runs.append(tmp / f"run{len(runs)}.cdxj")
+        runs[-1].write_text("".join(lines), encoding="utf-8")
+        lines.clear()
+        size = 0
+
+    for path in paths:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                lines.append(line)
+                size += len(line)
+                if size >= SORT_BUFFER:
+                    spill()
+    if lines:
+        spill()
+    return runs
 
 
 def _busy_files(folder: ArchiveFolder) -> set[str]:
@@ -72,18 +156,30 @@ def update_index(folder: ArchiveFolder, rebuild: bool = False) -> tuple[int, int
     new = [n for n in sorted(present) if n not in known and n not in busy]
     if not new and index.is_file():
         return 0, len(known)
+    pending = index_dir / PENDING
     with tempfile.TemporaryDirectory(dir=index_dir) as tmp:
-        fresh = Path(tmp) / "new.cdxj"
-        index_warcs([folder.warc_dir / n for n in new], fresh)
+        written = [pending / f"{n}@{present[n]}.cdxj" for n in new]
+        sources = _sorted_runs([w for w in written if w.is_file()], Path(tmp))
+        unwritten = [
+            folder.warc_dir / n for n, w in zip(new, written, strict=True) if not w.is_file()
+        ]
+        if unwritten:
+            sources.append(Path(tmp) / "read.cdxj")
+            index_warcs(unwritten, sources[-1])
+        if known and index.is_file():
+            sources.append(index)
         merged = Path(tmp) / "merged.cdxj"
-        old = index if known and index.is_file() else None
-        with merged.open("w", encoding="utf-8") as out, fresh.open(encoding="utf-8") as a:
-            if old is None:
-                out.writelines(a)
-            else:
-                with old.open(encoding="utf-8") as b:
-                    out.writelines(heapq.merge(a, b))
+        handles = [p.open(encoding="utf-8") for p in sources]
+        try:
+            with merged.open("w", encoding="utf-8") as out:
+                out.writelines(heapq.merge(*handles))
+        finally:
+            for h in handles:
+                h.close()
         os.replace(merged, index)
+    for n in new:  # their lines are in; a crashed crawl's partial file is of no more use
+        for leftover in pending.glob(f"{glob.escape(n)}[@.]*"):
+            leftover.unlink(missing_ok=True)
     known.update({n: present[n] for n in new})
     tmp_listing = listing.with_suffix(".tmp")
     tmp_listing.write_text(json.dumps(known, indent=0, sort_keys=True))

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.cdxj import PENDING
 from archive.clock import Clock, IdFactory, iso_utc, random_record_id, utc_now
 from archive.db import ArchiveDB, ArticleRecord, StoreOutcome
 from archive.folder import ArchiveFolder
@@ -73,6 +74,7 @@ class ArchiveSession:
             clock=self.clock,
             new_id=self.new_id,
             info=self.warc_info,
+            index_dir=self.folder.root / "indexes" / PENDING,
         )
 
     def begin(

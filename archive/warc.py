@@ -11,12 +11,13 @@ import socket
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archive.cdxj import cdxj_line
 from archive.clock import Clock, IdFactory, iso_utc, random_record_id, utc_now
 
 DEFAULT_MAX_SIZE = 1_000_000_000
@@ -114,8 +115,11 @@ class WarcWriter:
     new_id: IdFactory = random_record_id
     hostname: str = field(default_factory=socket.gethostname)
     info: dict[str, str] = field(default_factory=dict)
+    # Where each file's CDXJ lines go as its records are written (archive.cdxj), if anywhere.
+    index_dir: Path | None = None
 
     _fh: BinaryIO | None = field(default=None, init=False, repr=False)
+    _lines: TextIO | None = field(default=None, init=False, repr=False)
     _name: str | None = field(default=None, init=False)
     _serial: int = field(default=0, init=False)
     files: list[str] = field(default_factory=list, init=False)
@@ -185,6 +189,11 @@ class WarcWriter:
         data = buf.getvalue()
         fh.write(data)
         fh.flush()
+        if self._lines is not None:
+            line = cdxj_line(
+                response, request.http_headers, base, response_length, self._name or ""
+            )
+            self._lines.write(line)
         digest = response.rec_headers.get_header("WARC-Payload-Digest")
         location = WarcLocation(
             warc_file=self._name or "",
@@ -202,8 +211,15 @@ class WarcWriter:
 
     def close(self) -> None:
         if self._fh is not None:
+            size = self._fh.tell()
             self._fh.close()
+            if self._lines is not None and self.index_dir is not None:
+                # Named for the size it indexes: a file changed since is indexed from itself.
+                self._lines.close()
+                part = self.index_dir / f"{self._name}.part"
+                part.replace(self.index_dir / f"{self._name}@{size}.cdxj")
             self._fh = None
+            self._lines = None
             self._name = None
 
     def _current_file(self) -> BinaryIO:
@@ -240,6 +256,9 @@ class WarcWriter:
         self._fh = fh
         self._name = name
         self.files.append(name)
+        if self.index_dir is not None:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            self._lines = (self.index_dir / f"{name}.part").open("w", encoding="utf-8")
 
 
 def _request_target(url: str) -> str:

@@ -101,3 +101,92 @@ def test_never_overwrites_an_existing_file(tmp_path):
     second = write(tmp_path, 1)  # same fixed clock: same timestamp, so the serial moves on
     assert first.files != second.files
     assert len(list(tmp_path.glob("*.warc.gz"))) == 2
+
+
+def test_index_lines_written_with_the_records_are_cdxj_indexers(tmp_path):
+    """The CDXJ lines a crawl writes as it goes are the lines cdxj-indexer makes of the files:
+    responses with and without a Referer or a Content-Type, a digest revisit, a 304 revisit
+    carrying the original's headers (and its metadata record, not indexed), rotation."""
+    from warcio.statusandheaders import StatusAndHeaders
+
+    from archive.cdxj import index_warcs
+    from archive.warc import RevisitOf
+
+    pending = tmp_path / "pending"
+    writer = WarcWriter(
+        tmp_path / "warc", max_size=2500, clock=fixed_clock(START), new_id=sequential_ids(),
+        hostname="testhost", index_dir=pending,
+    )  # fmt: skip
+    first = writer.write_exchange(exchange(1))
+    referred = exchange(2)
+    referred.request_headers.append(("Referer", "http://portal.example/"))
+    writer.write_exchange(referred)
+    bare = exchange(3)
+    bare.response_headers = []
+    writer.write_exchange(bare)
+    again = exchange(1)
+    again.url = "http://portal.example/Default.aspx?id=1001"
+    again.request_headers.append(("Referer", "http://portal.example/list"))
+    writer.write_exchange(
+        again, RevisitOf(exchange(1).url, "2024-05-01T08:00:00Z", first.response_record_id,
+                         first.payload_digest)
+    )  # fmt: skip
+    not_modified = exchange(1)
+    not_modified.status, not_modified.reason, not_modified.body = 304, "Not Modified", b""
+    original = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_exchange(
+        not_modified, RevisitOf(exchange(1).url, "2024-05-01T08:00:00Z",
+                                first.response_record_id, first.payload_digest, True, original)
+    )  # fmt: skip
+    assert list(pending.glob("*.part")), "lines go to a .part file while the WARC is open"
+    writer.close()
+    assert len(writer.files) > 1 and not list(pending.glob("*.part"))
+    ours, theirs = [], []
+    for name in writer.files:
+        path = tmp_path / "warc" / name
+        sidecar = pending / f"{name}@{path.stat().st_size}.cdxj"
+        ours += sidecar.read_text(encoding="utf-8").splitlines()
+        index_warcs([path], tmp_path / "ref.cdxj")
+        theirs += (tmp_path / "ref.cdxj").read_text(encoding="utf-8").splitlines()
+    assert len(theirs) == 5
+    assert sorted(ours) == sorted(theirs)
+    assert any('"referrer": "http://portal.example/"' in line for line in ours)
+    assert sum('"mime": "warc/revisit"' in line for line in ours) == 2
+
+
+def test_index_update_trusts_written_lines_only_for_the_file_they_describe(tmp_path, monkeypatch):
+    """A file closed normally is indexed from its lines; a crash's file (lines still .part) and
+    a file cut back after closing (size no longer matching) are read back with cdxj-indexer.
+    Either way the index is cdxj-indexer's, and no pending file is left."""
+    from archive.cdxj import index_warcs, update_index
+    from archive.folder import ArchiveFolder
+
+    monkeypatch.setattr("archive.cdxj.SORT_BUFFER", 500)  # lines sorted in runs, then merged
+    folder = ArchiveFolder.prepare(tmp_path / "archive")
+    pending = folder.root / "indexes" / "pending"
+
+    def writer() -> WarcWriter:
+        return WarcWriter(folder.warc_dir, clock=fixed_clock(START), new_id=sequential_ids(),
+                          hostname="testhost", index_dir=pending)  # fmt: skip
+
+    closed = writer()
+    for n in range(3):
+        closed.write_exchange(exchange(n))
+    closed.close()
+    crashed = writer()
+    for n in range(3, 6):
+        crashed.write_exchange(exchange(n))
+    crashed._fh.flush()  # killed here: never closed, its lines never renamed
+    cut = writer()
+    for n in range(6, 9):
+        loc = cut.write_exchange(exchange(n))
+    cut.close()
+    path = folder.warc_dir / cut.files[0]
+    with path.open("r+b") as fh:  # what `verify --repair` does to a damaged tail
+        fh.truncate(loc.offset)
+    assert update_index(folder) == (3, 3)
+    index_warcs(sorted(folder.warc_dir.glob("*.warc.gz")), tmp_path / "ref.cdxj")
+    built = (folder.root / "indexes" / "index.cdxj").read_text(encoding="utf-8")
+    assert built == (tmp_path / "ref.cdxj").read_text(encoding="utf-8")
+    assert len(built.splitlines()) == 8
+    assert list(pending.iterdir()) == []
