@@ -19,14 +19,22 @@ _names = itertools.count()
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """A write transaction, or a savepoint inside one. On a database with a GroupCommit, the
-    outermost one joins the group's shared transaction instead of committing on its own."""
+    outermost one is a savepoint in the group's shared transaction, and those inside it are part
+    of it (a failure anywhere rolls the outermost one back whole): SQLite's SAVEPOINT and RELEASE
+    cost a crawl about 3 % of its time when every nested call took one."""
     group: GroupCommit | None = getattr(db, GroupCommit.ATTR, None)
     if group is None:
         with _transaction(db.conn):
             yield db
         return
-    if group.depth == 0:
-        group.hold()
+    if group.depth > 0:
+        group.depth += 1
+        try:
+            yield db
+        finally:
+            group.depth -= 1
+        return
+    group.hold()
     group.depth += 1
     try:
         with _transaction(db.conn):

@@ -69,6 +69,25 @@ def test_failed_write_inside_group_rolls_back_alone(tmp_path):
     assert [r[0] for r in sqlite3.connect(path).execute("SELECT x FROM t")] == [1]
 
 
+def test_failure_in_a_nested_write_rolls_back_its_outermost_transaction(tmp_path):
+    path = tmp_path / "a.db"
+    db = _setup(path)
+    group = GroupCommit(db, 10.0)
+    with write_transaction(db):
+        db.execute("INSERT INTO t VALUES (1)")
+    try:
+        with write_transaction(db):
+            db.execute("INSERT INTO t VALUES (2)")
+            with write_transaction(db):
+                db.execute("INSERT INTO t VALUES (3)")
+                raise RuntimeError("store failed")
+    except RuntimeError:
+        pass
+    assert group.depth == 0
+    group.commit()
+    assert [r[0] for r in sqlite3.connect(path).execute("SELECT x FROM t")] == [1]
+
+
 def test_interval_zero_commits_each_transaction(tmp_path):
     path = tmp_path / "a.db"
     db = _setup(path)
@@ -85,7 +104,7 @@ def test_write_transactions_join_the_group_on_their_own(tmp_path):
     now = [0.0]
     group = GroupCommit(db, 0.5, clock=lambda: now[0])
     for i in range(3):
-        with write_transaction(db), write_transaction(db):  # the inner one: a savepoint
+        with write_transaction(db), write_transaction(db):  # the inner one: part of it
             db.execute("INSERT INTO t VALUES (?)", [i])
     assert _seen(path) == 0
     now[0] = 0.6
