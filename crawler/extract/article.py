@@ -234,6 +234,15 @@ class _Page:
         self._chrome: dict[etree._Element, bool] = {}
         self.order = {el: i for i, el in enumerate(doc.iter())}
         self._leaves: set[etree._Element] | None = None
+        self._lines: dict[etree._Element, str] = {}
+
+    def line(self, el: etree._Element) -> str:
+        """clean_line of the element's text, once per element: title, body, lead and date
+        finding all read the same blocks. (The tree does not change while a _Page reads it.)"""
+        text = self._lines.get(el)
+        if text is None:
+            text = self._lines[el] = clean_line(el.text_content())
+        return text
 
     def is_leaf(self, el: etree._Element) -> bool:
         """_is_leaf_block for elements of this page, from one pass over it instead of a walk of
@@ -261,8 +270,8 @@ class _Page:
 
     def find_title(self) -> tuple[etree._Element, str]:
         chosen = self.chosen("title")
-        if chosen is not None and clean_line(chosen.text_content()):
-            return chosen, clean_line(chosen.text_content())
+        if chosen is not None and self.line(chosen):
+            return chosen, self.line(chosen)
         head_title = clean_line(" ".join(self.doc.xpath("//title//text()")))
         og = self.doc.xpath("//meta[@property='og:title']/@content")
         og_title = clean_line(og[0]) if og else ""
@@ -273,7 +282,7 @@ class _Page:
         ]
         best: tuple[int, etree._Element, str] | None = None
         for el in candidates:
-            text = clean_line(el.text_content())
+            text = self.line(el)
             if len(text) < 8 or len(text) > 400 or self._in_link_list(el):
                 continue
             score = 0
@@ -289,13 +298,13 @@ class _Page:
                 best = (score, el, text)
         if best is None:
             for el in self.doc.iter("h1"):
-                text = clean_line(el.text_content())
+                text = self.line(el)
                 if len(text) >= 8 and not self._in_chrome(el):
                     return el, text
             raise NotArticle("no_title")
         # The innermost element carrying the same text, so nested wrappers do not swallow the page.
         el = best[1]
-        while len(el) == 1 and clean_line(el[0].text_content()) == best[2]:
+        while len(el) == 1 and self.line(el[0]) == best[2]:
             el = el[0]
         return el, best[2]
 
@@ -329,7 +338,7 @@ class _Page:
             if el in above_start:
                 continue
             if self.is_leaf(el):
-                text = clean_line(el.text_content())
+                text = self.line(el)
                 if markers.END_OF_ARTICLE.match(text):
                     break
                 out.append(el)
@@ -341,10 +350,10 @@ class _Page:
             return chosen
         scores: dict[etree._Element, float] = defaultdict(float)
         for el in blocks:
-            text = clean_line(el.text_content())
+            text = self.line(el)
             if len(text) < 20 or self._in_chrome(el) or markers.CHROME_LINE.match(text):
                 continue
-            link_chars = sum(len(clean_line(a.text_content())) for a in el.iter("a"))
+            link_chars = sum(len(self.line(a)) for a in el.iter("a"))
             if link_chars > 0.4 * len(text):
                 continue
             if looks_like_date_line(text) or markers.LEAD_HINT.search(_attr_hint(el)):
@@ -436,7 +445,7 @@ class _Page:
     def find_lead(self, title_el, container, blocks) -> tuple[str, etree._Element | None]:
         chosen = self.chosen("summary")
         if chosen is not None:
-            return clean_line(chosen.text_content()), chosen
+            return self.line(chosen), chosen
         start = self.order[title_el]
         end = self.order[container]
         for el in self.doc.iter():
@@ -444,24 +453,22 @@ class _Page:
             if pos <= start or pos >= end or not isinstance(el.tag, str):
                 continue
             if markers.LEAD_HINT.search(_attr_hint(el)) and not self._in_chrome(el):
-                text = clean_line(el.text_content())
+                text = self.line(el)
                 if len(text) >= 30 and not looks_like_date_line(text):
                     return text, el
         for el in blocks:
             if self.order[el] >= end:
                 break
-            text = clean_line(el.text_content())
+            text = self.line(el)
             if len(text) < 40 or self._in_chrome(el) or looks_like_date_line(text):
                 continue
             if el.tag in ("h3", "h4", "h5") or _dominant(el, _is_bold, text):
                 return text, el
         # A lead that sits at the top of the body itself, set in bold, with plain text after it.
-        filled = [
-            el for el in container.iter() if self.is_leaf(el) and clean_line(el.text_content())
-        ]
+        filled = [el for el in container.iter() if self.is_leaf(el) and self.line(el)]
         if len(filled) >= 2:
-            el, text = filled[0], clean_line(filled[0].text_content())
-            later = clean_line(filled[1].text_content())
+            el, text = filled[0], self.line(filled[0])
+            later = self.line(filled[1])
             if (
                 len(text) >= 40
                 and _dominant(el, _is_bold, text)
@@ -473,8 +480,8 @@ class _Page:
 
     def find_date(self, title_el, container, module) -> str | None:
         chosen = self.chosen("date")
-        if chosen is not None and parse_vn_datetime(clean_line(chosen.text_content())):
-            return parse_vn_datetime(clean_line(chosen.text_content()))
+        if chosen is not None and parse_vn_datetime(self.line(chosen)):
+            return parse_vn_datetime(self.line(chosen))
         body_nodes = set(container.iter())
         for el in module.iter():
             if el in body_nodes or not isinstance(el.tag, str) or not self.is_leaf(el):
@@ -483,7 +490,7 @@ class _Page:
                     if text and looks_like_date_line(text):
                         return parse_vn_datetime(text)
                 continue
-            text = clean_line(el.text_content())
+            text = self.line(el)
             if looks_like_date_line(text):
                 return parse_vn_datetime(text)
         meta = self.doc.xpath(
@@ -496,14 +503,14 @@ class _Page:
             links = el.findall(".//a")
             if len(links) < 2 or len(links) > 8:
                 continue
-            texts = [clean_line(a.text_content()) for a in links]
+            texts = [self.line(a) for a in links]
             if texts[0].lower() not in (
                 "trang chủ",
                 "trang chu",
                 "home",
             ) and not markers.CRUMB_HINT.search(_attr_hint(el)):
                 continue
-            whole = clean_line(el.text_content())
+            whole = self.line(el)
             if not re.search(r"[›»>/|]", whole) and not markers.CRUMB_HINT.search(_attr_hint(el)):
                 continue
             names = [t for t in texts[1:] if t and t != title]

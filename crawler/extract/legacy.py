@@ -83,20 +83,24 @@ def nfc_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _tcvn3_table() -> dict[int, str]:
+    """str.translate table: each byte 0x80-0xFF, whether it arrived as its Latin-1 character or
+    as the cp1252 one (0x80-0x9F: €, Œ, “ ...), to its TCVN3 letter."""
+    table = {code: TCVN3[code] for code in range(0x80, 0x100)}
+    for byte in range(0x80, 0xA0):
+        try:
+            ch = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+        table[ord(ch)] = TCVN3[byte]
+    return table
+
+
+_TCVN3_TABLE = _tcvn3_table()
+
+
 def from_tcvn3(text: str) -> str:
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code >= 0x80:
-            try:
-                code = code if code < 0x100 else ch.encode("cp1252")[0]
-            except UnicodeEncodeError:
-                out.append(ch)
-                continue
-            out.append(TCVN3.get(code, ch))
-        else:
-            out.append(ch)
-    return _recase(unicodedata.normalize("NFC", "".join(out)))
+    return _recase(unicodedata.normalize("NFC", text.translate(_TCVN3_TABLE)))
 
 
 def _vni_pair(ch: str, mark: str) -> str | None:
@@ -247,10 +251,15 @@ def _convert_run(text: str) -> Conversion:
     if not _EMBEDDED.search(text):  # lone symbols (©, ½) are not legacy letters
         return Conversion(text, None)
     before = validity(text)
-    scored = [
-        (validity(t), name, t) for name, t in (("tcvn3", from_tcvn3(text)), ("vni", from_vni(text)))
-    ]
-    score, encoding, converted = max(scored, key=lambda c: (c[0], c[1] == "tcvn3"))
+    if before == 1.0:  # nothing can do better than well-formed as it is
+        return Conversion(text, None)
+    tcvn3 = from_tcvn3(text)
+    score, encoding, converted = validity(tcvn3), "tcvn3", tcvn3
+    if score < 1.0:  # VNI is tried unless TCVN3 is perfect (a tie goes to TCVN3)
+        vni = from_vni(text)
+        vni_score = validity(vni)
+        if vni_score > score:
+            score, encoding, converted = vni_score, "vni", vni
     if score >= ACCEPT and score > before:
         return Conversion(converted, encoding, doubtful=score < CONFIDENT)
     broken = sum(1 for c in text if c in _FOREIGN or c == "\u00ad") >= 3 and before < 0.5
