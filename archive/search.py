@@ -40,12 +40,21 @@ def create_index(db: Database) -> None:
 
 
 def index_article(db: Database, article_id: int, title: str, summary: str, body: str) -> None:
-    """Insert or replace one article's entry (call inside the article's write transaction)."""
-    db.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", [article_id])
-    db.execute(
-        f"INSERT INTO {FTS_TABLE} (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-        [article_id, fold(title), fold(summary), fold(body)],
-    )
+    """Insert or replace one article's entry (call inside the article's write transaction). In
+    a grouped commit the entry is written with the group's COMMIT (GroupCommit.defer)."""
+    from archive.tx import GroupCommit
+
+    row = [article_id, fold(title), fold(summary), fold(body)]
+    group: GroupCommit | None = getattr(db, GroupCommit.ATTR, None)
+    if group is None:
+        _write_entry(db, row)
+    else:
+        group.defer(lambda: _write_entry(db, row))
+
+
+def _write_entry(db: Database, row: list) -> None:
+    db.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", [row[0]])
+    db.execute(f"INSERT INTO {FTS_TABLE} (rowid, title, summary, body) VALUES (?, ?, ?, ?)", row)
 
 
 def fts_query(query: str) -> str:

@@ -113,3 +113,32 @@ def test_write_transactions_join_the_group_on_their_own(tmp_path):
     assert _seen(path) == 3
     group.commit()
     assert _seen(path) == 4
+
+
+def test_deferred_writes_go_with_the_commit_and_not_with_a_failed_unit(tmp_path):
+    """What a unit leaves for the commit (full-text entries) is written just before COMMIT if
+    the unit succeeded, and dropped with it if it failed."""
+    path = tmp_path / "a.db"
+    db = _setup(path)
+    db.execute("CREATE TABLE later (x INTEGER)")
+    group = GroupCommit(db, 10.0)
+
+    def later(x: int):
+        return lambda: db.execute("INSERT INTO later VALUES (?)", [x])
+
+    with write_transaction(db):
+        db.execute("INSERT INTO t VALUES (1)")
+        group.defer(later(1))
+    try:
+        with write_transaction(db):
+            db.execute("INSERT INTO t VALUES (2)")
+            with write_transaction(db):
+                group.defer(later(2))
+            raise RuntimeError("store failed")
+    except RuntimeError:
+        pass
+    assert [r[0] for r in db.execute("SELECT x FROM later")] == []  # not yet: at the commit
+    group.commit()
+    con = sqlite3.connect(path)
+    assert [r[0] for r in con.execute("SELECT x FROM t")] == [1]
+    assert [r[0] for r in con.execute("SELECT x FROM later")] == [1]
