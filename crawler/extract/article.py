@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import unquote, urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 from crawler.extract import markers
@@ -60,9 +59,12 @@ def parse_html(html: str) -> etree._Element:
     if not html or not html.strip():
         raise NotArticle("empty_page")
     try:
-        return lxml.html.document_fromstring(html)
+        doc = etree.fromstring(html, _PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise NotArticle("unparsable") from exc
+    if doc is None:
+        raise NotArticle("unparsable")
+    return doc
 
 
 def extract_article(
@@ -94,6 +96,16 @@ def _drop(el: etree._Element) -> None:
             prev.tail = (prev.tail or "") + tail
         else:
             parent.text = (parent.text or "") + tail
+
+
+# lxml.etree's own parser, not lxml.html's: the same tree, without a Python class lookup for
+# every element the extractor touches (lxml.html's HtmlElement adds nothing it uses).
+_PARSER = etree.HTMLParser()
+
+
+def _text_content(el: etree._Element) -> str:
+    """All text inside `el` (not its tail), as lxml.html's text_content() gives it."""
+    return "".join(el.itertext())
 
 
 def _text(el: etree._Element) -> str:
@@ -241,7 +253,7 @@ class _Page:
         finding all read the same blocks. (The tree does not change while a _Page reads it.)"""
         text = self._lines.get(el)
         if text is None:
-            text = self._lines[el] = clean_line(el.text_content())
+            text = self._lines[el] = clean_line(_text_content(el))
         return text
 
     def is_leaf(self, el: etree._Element) -> bool:
@@ -384,10 +396,10 @@ class _Page:
         module = self._common_ancestor(title_el, container)
 
         flags = _Flags()
-        title = clean_line(flags.fix(title_el.text_content()))
+        title = clean_line(flags.fix(_text_content(title_el)))
         summary, lead_el = self.find_lead(title_el, container, blocks)
         if lead_el is not None:
-            summary = clean_line(flags.fix(lead_el.text_content()))
+            summary = clean_line(flags.fix(_text_content(lead_el)))
         parts = _BodyParts(self.url, flags)
         for seg in self._segments(container):
             parts.add(seg)
@@ -401,7 +413,7 @@ class _Page:
                 parts.remove(para)
         chosen_author = self.chosen("author")
         if chosen_author is not None:
-            parts.author = clean_line(flags.fix(chosen_author.text_content()))
+            parts.author = clean_line(flags.fix(_text_content(chosen_author)))
             match = markers.AUTHOR_LINE.match(parts.author)
             parts.author = clean_line(match.group(1)) if match else parts.author
             for para in parts.paragraphs:
@@ -413,7 +425,7 @@ class _Page:
         body = "\n\n".join(p.text for p in parts.paragraphs)
         if len(body) < MIN_BODY_CHARS:
             raise NotArticle("empty_body")
-        if parts.decomposed or not unicodedata.is_normalized("NFC", title_el.text_content()):
+        if parts.decomposed or not unicodedata.is_normalized("NFC", _text_content(title_el)):
             flags.add("nfd_normalized")
 
         return Extracted(
@@ -668,7 +680,7 @@ class _BodyParts:
             return False
         rest = clean_line(text)
         for a in links:
-            rest = rest.replace(clean_line(a.text_content()), " ")
+            rest = rest.replace(clean_line(_text_content(a)), " ")
         for a in links:
             self._add_file(a)
         # A sentence that links a file stays in the body; a bare download line does not.
@@ -681,7 +693,7 @@ class _BodyParts:
         self._seen_files.add(url)
         name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
         self.attachments.append(
-            {"url": url, "filename": name, "link_text": clean_line(a.text_content())}
+            {"url": url, "filename": name, "link_text": clean_line(_text_content(a))}
         )
 
     def _is_caption(self, el: etree._Element, text: str) -> bool:
@@ -770,9 +782,9 @@ def _reject_non_article(container: etree._Element) -> None:
         rows = [r for r in table.iter("tr") if len(r.findall("td") + r.findall("th")) >= 2]
         if len(rows) >= 3:
             raise NotArticle("table_page")
-    text_len = len(clean_line(container.text_content())) or 1
-    headlines = [a for a in container.iter("a") if len(clean_line(a.text_content())) >= 25]
-    link_len = sum(len(clean_line(a.text_content())) for a in headlines)
+    text_len = len(clean_line(_text_content(container))) or 1
+    headlines = [a for a in container.iter("a") if len(clean_line(_text_content(a))) >= 25]
+    link_len = sum(len(clean_line(_text_content(a))) for a in headlines)
     if len(headlines) >= 3 and link_len >= 0.25 * text_len:
         raise NotArticle("list_page")
 
