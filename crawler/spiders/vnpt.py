@@ -9,7 +9,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -308,7 +308,7 @@ class VnptSpider(Spider):
             article_key=key,
             site=host,
             capture_id=response.meta.get("govarchive_capture_id"),
-            **asdict(art),
+            **{f.name: getattr(art, f.name) for f in fields(art)},  # asdict deep-copies
         )
         if not self.fetch_assets:
             return
