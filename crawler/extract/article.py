@@ -177,9 +177,7 @@ def _dominant(el: etree._Element, predicate, text: str) -> bool:
     if (
         next(el.iter(*styled_tags), None) is None
         and "style" not in el.attrib
-        and not el.xpath(
-            "boolean(.//*[@style] | ancestor::*[@style] | ancestor::b | ancestor::strong | ancestor::em | ancestor::i)"
-        )
+        and not _STYLED_AROUND(el)
     ):
         return False
     return _styled_len(el, predicate) >= 0.8 * plain
@@ -187,6 +185,18 @@ def _dominant(el: etree._Element, predicate, text: str) -> bool:
 
 _BOLD_TAGS = ("b", "strong")
 _ITALIC_TAGS = ("i", "em")
+# Compiled once: el.xpath(text) compiles its expression on every call.
+_STYLED_AROUND = etree.XPath(
+    "boolean(.//*[@style] | ancestor::*[@style] | ancestor::b | ancestor::strong | ancestor::em"
+    " | ancestor::i)"
+)
+_HEAD_TITLE = etree.XPath("//title//text()")
+_OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
+_OWN_TEXT = etree.XPath("text()")
+_META_DATE = etree.XPath(
+    "//meta[@property='article:published_time' or @name='pubdate' or @itemprop='datePublished']"
+    "/@content"
+)
 
 
 _RIGHT_CLASS = re.compile(
@@ -284,8 +294,8 @@ class _Page:
         chosen = self.chosen("title")
         if chosen is not None and self.line(chosen):
             return chosen, self.line(chosen)
-        head_title = clean_line(" ".join(self.doc.xpath("//title//text()")))
-        og = self.doc.xpath("//meta[@property='og:title']/@content")
+        head_title = clean_line(" ".join(_HEAD_TITLE(self.doc)))
+        og = _OG_TITLE(self.doc)
         og_title = clean_line(og[0]) if og else ""
         candidates = [
             el
@@ -498,16 +508,14 @@ class _Page:
         for el in module.iter():
             if el in body_nodes or not isinstance(el.tag, str) or not self.is_leaf(el):
                 if el is not module and el not in body_nodes and isinstance(el.tag, str):
-                    text = clean_line("".join(el.xpath("text()")))
+                    text = clean_line("".join(_OWN_TEXT(el)))
                     if text and looks_like_date_line(text):
                         return parse_vn_datetime(text)
                 continue
             text = self.line(el)
             if looks_like_date_line(text):
                 return parse_vn_datetime(text)
-        meta = self.doc.xpath(
-            "//meta[@property='article:published_time' or @name='pubdate' or @itemprop='datePublished']/@content"
-        )
+        meta = _META_DATE(self.doc)
         return _iso_meta(meta[0]) if meta else None
 
     def find_category(self, title: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
@@ -38,6 +39,8 @@ PRIORITY_ASSET = 5
 PRIORITY_PAGE = 0
 PRIORITY_SECOND_ADDRESS = -10
 # url(...) and @import "..." in a stylesheet
+_HREFS = etree.XPath("//a/@href")
+_REQUISITE_SRCS = etree.XPath("//script/@src | //img/@src")
 CSS_REF = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
@@ -195,7 +198,7 @@ class VnptSpider(Spider):
             doc = parse_html(page_text(response))
         except NotArticle:
             return
-        hrefs = doc.xpath("//a/@href")
+        hrefs = _HREFS(doc)
         key = response.meta.get("govarchive_article_key") or article_key(response.url)
         found_article = False
         if key and (host, key) not in self.done_articles:
@@ -210,7 +213,7 @@ class VnptSpider(Spider):
     def requisites(self, response: Response, doc, host: str) -> Iterator[Request]:
         """What a replay of the page needs besides its text: stylesheets, scripts, icons and
         images (layout ones too), each fetched once per crawl, from any host."""
-        urls = list(doc.xpath("//script/@src | //img/@src"))
+        urls = list(_REQUISITE_SRCS(doc))
         for link in doc.iter("link"):
             rel = (link.get("rel") or "").lower()
             if link.get("href") and ("stylesheet" in rel or "icon" in rel):
