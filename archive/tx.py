@@ -4,7 +4,6 @@ transaction failing with "database is locked" when it tries to upgrade. Nested u
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,8 +11,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-_names = itertools.count()
 
 
 @contextmanager
@@ -52,15 +49,16 @@ def write_transaction(db: Database) -> Iterator[Database]:
 @contextmanager
 def _transaction(conn) -> Iterator[None]:
     if conn.in_transaction:
-        name = f"govarchive_{next(_names)}"
-        conn.execute(f"SAVEPOINT {name}")
+        # One name for all: savepoints nest strictly, and RELEASE/ROLLBACK TO act on the most
+        # recent of a name; a fixed text also stays in sqlite3's prepared-statement cache.
+        conn.execute("SAVEPOINT govarchive")
         try:
             yield
         except BaseException:
-            conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            conn.execute(f"RELEASE SAVEPOINT {name}")
+            conn.execute("ROLLBACK TO SAVEPOINT govarchive")
+            conn.execute("RELEASE SAVEPOINT govarchive")
             raise
-        conn.execute(f"RELEASE SAVEPOINT {name}")
+        conn.execute("RELEASE SAVEPOINT govarchive")
         return
     conn.execute("BEGIN IMMEDIATE")
     try:

@@ -3,9 +3,12 @@
     .venv/bin/python -m bench.crawl [--articles 2000] [--rss 1000,5000,20000]
 
 For the portal of --articles articles, in the same run: a bare Scrapy crawl (same link
-following, nothing else) with Scrapy's defaults and with CONCURRENT_ITEMS=1 as govarchive uses, govarchive's full pipeline without and with the articles' images and
-attachments, and `wget --warc-file` (when wget is installed). Then the peak RSS of full crawls of
-the --rss sizes. Each crawl runs in its own process (bench/crawl_one.py).
+following, nothing else) with Scrapy's defaults and with CONCURRENT_ITEMS=1 as govarchive uses,
+and govarchive's pages-only pipeline, interleaved for --rounds rounds (medians reported: this
+machine's speed drifts by 10-20 % between minutes); then govarchive with the articles' images and
+attachments, `wget --warc-file` (when wget is installed), where a govarchive crawl's time goes
+(bench/crawl_costs.py), two worker processes, and the peak RSS of crawls of the --rss sizes.
+Each crawl runs in its own process (bench/crawl_one.py).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import argparse
 import json
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +33,7 @@ from govarchive.sampleportal.process import SamplePortalProcess
 
 def crawl_one(mode: str, url: str, workdir: Path) -> dict:
     archive = workdir / mode
+    workdir.mkdir(exist_ok=True)
     out = subprocess.run(
         [sys.executable, "-m", "bench.crawl_one", mode, url, str(archive)],
         capture_output=True, text=True, check=True,
@@ -97,31 +102,50 @@ def rate(row: dict) -> float:
     return row["html_pages"] / row["seconds"]
 
 
+def costs_section(url: str, workdir: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.crawl_costs", url, str(workdir / "costs")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    cpu, pages = data["cpu_seconds"], data["pages"]
+    parts = sorted(data["parts"].items(), key=lambda kv: -kv[1])
+    parts.append(("Scrapy, Twisted and the rest", cpu - sum(v for _, v in parts)))
+    print(f"\nwhere the time goes (one timed pages-only crawl, {pages} pages, {cpu:.2f} s CPU):")
+    for name, value in parts:
+        print(f"  {name:<34} {value:6.2f} s {value / pages * 1000:6.3f} ms/page {value / cpu:6.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the ratio")
     parser.add_argument("--rss", default="1000,5000,20000", help="portal sizes for the memory runs")
     args = parser.parse_args()
     print(f"# crawl benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(f"machine: {platform.machine()}, {platform.processor() or '?'}; "
           f"CPython {platform.python_version()}; scrapy {version('scrapy')}, lxml {version('lxml')}")  # fmt: skip
+    compared = ("bare", "bare-items1", "full-no-assets")
+    runs: dict[str, list[dict]] = {mode: [] for mode in compared}
     with (
         tempfile.TemporaryDirectory() as tmp,
         SamplePortalProcess(("bench",), articles=args.articles) as portal,
     ):
         work = Path(tmp)
         url = portal.sites[0].home_url()
-        rows = [
-            crawl_one("bare", url, work),
-            crawl_one("bare-items1", url, work),
-            crawl_one("full-no-assets", url, work),
-            crawl_one("full", url, work),
-        ]
+        for n in range(args.rounds):
+            for mode in compared:
+                runs[mode].append(crawl_one(mode, url, work / f"{n}"))
+        rows = [min(runs[m], key=lambda r: abs(rate(r) - statistics.median(map(rate, runs[m]))))
+                for m in compared]  # fmt: skip
+        rows.append(crawl_one("full", url, work))
         w = wget(url, work)
         if w:
             rows.append(w)
+        costs_section(url, work)
     bare = rate(rows[0])
-    print(f"\nportal: {args.articles} articles (sample portal 'bench', served on 127.0.0.1)")
+    print(f"\nportal: {args.articles} articles (sample portal 'bench', served on 127.0.0.1); "
+          f"the first three rows: the median of {args.rounds} interleaved rounds")  # fmt: skip
     print(
         f"{'crawl':<22} {'seconds':>8} {'HTML pages':>10} {'responses':>9} {'pages/s':>8} {'vs bare':>8} {'peak RSS MB':>11}"
     )
@@ -130,12 +154,12 @@ def main() -> None:
               f"{rate(row):>8.1f} {rate(row) / bare:>7.2f}x {row.get('peak_rss_mb', ''):>11}")  # fmt: skip
     print("(pages/s counts HTML pages; 'full' also fetches every article's images and attachments;")
     print(" bare-items1 is bare Scrapy with CONCURRENT_ITEMS=1, as govarchive runs)")
-    ours = next(r for r in rows if r["mode"] == "full-no-assets")
-    tuned = next(r for r in rows if r["mode"] == "bare-items1")
-    print(
-        f"pages-only vs bare Scrapy defaults: {rate(ours) / bare:.2f}x; "
-        f"vs bare Scrapy with CONCURRENT_ITEMS=1: {rate(ours) / rate(tuned):.2f}x"
-    )
+    for base in ("bare", "bare-items1"):
+        per_round = [
+            rate(o) / rate(b) for o, b in zip(runs["full-no-assets"], runs[base], strict=True)
+        ]
+        print(f"pages-only vs {base}: {rate(rows[2]) / rate(rows[compared.index(base)]):.2f}x "
+              f"(rounds: {', '.join(f'{r:.2f}' for r in per_round)})")  # fmt: skip
 
     workers_section(args.articles)
 

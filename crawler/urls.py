@@ -151,7 +151,7 @@ def _origin(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0].split('#', 1)[0]}"
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)  # a portal repeats tens of menu links; ~2 MB at most
 def _resolve(base: str, href: str) -> Link:
     url = canonicalize(urljoin(base, href) if base else href)
     return Link(url, host_of(url), is_followable(url), article_key(url))

@@ -142,3 +142,21 @@ def test_deferred_writes_go_with_the_commit_and_not_with_a_failed_unit(tmp_path)
     con = sqlite3.connect(path)
     assert [r[0] for r in con.execute("SELECT x FROM t")] == [1]
     assert [r[0] for r in con.execute("SELECT x FROM later")] == [1]
+
+
+def test_nested_savepoint_rolls_back_alone_without_a_group(tmp_path):
+    path = tmp_path / "a.db"
+    db = _setup(path)
+    with write_transaction(db):
+        db.execute("INSERT INTO t VALUES (1)")
+        try:
+            with write_transaction(db):
+                db.execute("INSERT INTO t VALUES (2)")
+                with write_transaction(db):
+                    db.execute("INSERT INTO t VALUES (3)")
+                raise RuntimeError("inner failed")
+        except RuntimeError:
+            pass
+        with write_transaction(db):
+            db.execute("INSERT INTO t VALUES (4)")
+    assert [r[0] for r in sqlite3.connect(path).execute("SELECT x FROM t ORDER BY x")] == [1, 4]
