@@ -109,6 +109,13 @@ class VnptSpider(Spider):
         self.max_per_pattern = 2000
         self.resume_requests: list[Request] = []
         self.on_give_up: Callable[[Request], None] | None = None
+        # One bound-method object per callback for the whole crawl: before each call Scrapy
+        # checks the callback's source for `return value` in a generator (inspect + ast), and
+        # caches the answer weakly by that object, so a fresh `self.parse` per request meant
+        # parsing the method's source again for most pages.
+        self._on_page = self.parse
+        self._on_asset = self.parse_asset
+        self._on_error = self.on_error
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> VnptSpider:
@@ -156,12 +163,12 @@ class VnptSpider(Spider):
             for entry in state.unfinished:
                 meta = dict(entry.meta)
                 meta.update(govarchive_frontier_url=entry.url, govarchive_frontier_recorded=True)
-                callback = self.parse_asset if entry.kind == "asset" else self.parse
+                callback = self._on_asset if entry.kind == "asset" else self._on_page
                 self.resume_requests.append(
                     Request(
                         entry.url,
                         callback=callback,
-                        errback=self.on_error,
+                        errback=self._on_error,
                         priority=entry.priority,
                         meta=meta,
                     )
@@ -170,8 +177,8 @@ class VnptSpider(Spider):
     def _page(self, url: str, host: str, priority: int, key: str | None = None, root: bool = False):
         return Request(
             url,
-            callback=self.parse,
-            errback=self.on_error,
+            callback=self._on_page,
+            errback=self._on_error,
             priority=priority,
             dont_filter=True,  # deduplicated by seen_pages; keeps Scrapy's fingerprint set small
             meta={"govarchive_site": host, "govarchive_article_key": key, "govarchive_root": root},
@@ -230,8 +237,8 @@ class VnptSpider(Spider):
         self.assets_seen.add(url)
         return Request(
             url,
-            callback=self.parse_asset,
-            errback=self.on_error,
+            callback=self._on_asset,
+            errback=self._on_error,
             priority=PRIORITY_ASSET,
             meta={"govarchive_site": host, "govarchive_asset": kind, "govarchive_asset_url": url},
         )
