@@ -64,10 +64,12 @@ def _as_received(writer, ex: HttpExchange, http_headers, concurrent_to: str, rec
     server-not-modified revisit that carries the original's headers for replay."""
     lines = [f"http-response: {ex.protocol} {http_headers.statusline}"]
     lines += [f"http-response-header: {name}: {value}" for name, value in http_headers.headers]
+    fields = ("\r\n".join(lines) + "\r\n").encode("utf-8")
     return writer.create_warc_record(
         ex.url,
         "metadata",
-        payload=io.BytesIO(("\r\n".join(lines) + "\r\n").encode("utf-8")),
+        payload=io.BytesIO(fields),
+        length=len(fields),
         warc_content_type="application/warc-fields",
         warc_headers_dict={
             "WARC-Record-ID": record_id,
@@ -148,6 +150,7 @@ class WarcWriter:
                 ex.url,
                 "response",
                 payload=io.BytesIO(ex.body),
+                length=len(ex.body),  # without it warcio copies the body to a temporary file
                 http_headers=http_headers,
                 warc_headers_dict=response_warc_headers,
             )
@@ -171,6 +174,7 @@ class WarcWriter:
             ex.url,
             "request",
             payload=io.BytesIO(ex.request_body),
+            length=len(ex.request_body),
             http_headers=StatusAndHeaders(
                 f"{ex.method} {_request_target(ex.url)} {ex.protocol}",
                 list(ex.request_headers),
