@@ -54,8 +54,10 @@ def index_article(db: Database, article_id: int, title: str, summary: str, body:
 
 
 def _write_entry(db: Database, row: list) -> None:
-    db.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", [row[0]])
-    db.execute(f"INSERT INTO {FTS_TABLE} (rowid, title, summary, body) VALUES (?, ?, ?, ?)", row)
+    db.execute(
+        f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+        row,
+    )
 
 
 def fts_query(query: str) -> str:

@@ -127,3 +127,22 @@ def test_python_api_articles(crawled):
         rows = archive.articles(site=site.base.split("://", 1)[1], since="2023-03-01")
     assert rows and all(r.published_at[:10] >= "2023-03-01" for r in rows)
     assert rows == sorted(rows, key=lambda r: (r.published_at, r.id), reverse=True)
+
+
+def test_reindexing_an_article_replaces_its_entry(tmp_path):
+    """An edited article's old words stop matching, inside a grouped commit or not."""
+    from archive.db import open_database
+    from archive.search import FTS_TABLE, fold, index_article
+    from archive.tx import GroupCommit, write_transaction
+
+    for interval in (0, 10.0):
+        db = open_database(tmp_path / f"a{interval}.db")
+        group = GroupCommit(db, interval)
+        for body in ("Đường liên thôn được bê tông hoá", "Trường học mới khánh thành"):
+            with write_transaction(db):
+                index_article(db, 7, "Tiêu đề", "", body)
+        group.commit()
+        match = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?"
+        assert db.execute(match, [fold("đường")]).fetchall() == []
+        assert db.execute(match, [fold("trường")]).fetchall() == [(7,)]
+        db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('integrity-check')")

@@ -11,8 +11,13 @@ _TIME_FIRST = re.compile(_TIME + r"\s*(?:[,|-]\s*)?(?:ngày\s*)?" + _DATE, re.I)
 _DATE_FIRST = re.compile(_DATE + r"(?:\s*(?:[,|-]|lúc)?\s*" + _TIME + r")?", re.I)
 
 
+_YEAR = re.compile(r"\d{4}")  # both forms need one: most lines are ruled out by it alone
+
+
 def parse_vn_datetime(text: str) -> str | None:
     """First date (with its time, when given) in `text`, as YYYY-MM-DDTHH:MM:SS+07:00."""
+    if not _YEAR.search(text):
+        return None
     found = []
     for pattern in (_TIME_FIRST, _DATE_FIRST):
         match = pattern.search(text)
