@@ -38,7 +38,20 @@ def crawl_one(mode: str, url: str, workdir: Path) -> dict:
         [sys.executable, "-m", "bench.crawl_one", mode, url, str(archive)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    row = json.loads(out.stdout.strip().splitlines()[-1])
+    if row["html_pages"] is None:  # a govarchive crawl: count what its archive holds
+        import sqlite3
+
+        con = sqlite3.connect(archive / "archive.db")
+        row["responses"] = con.execute(
+            "SELECT count(*) FROM captures WHERE url NOT LIKE '%/robots.txt'"
+        ).fetchone()[0]
+        row["html_pages"] = con.execute(
+            "SELECT count(*) FROM captures WHERE content_type LIKE 'text/html%'"
+        ).fetchone()[0]
+        row["articles"] = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        con.close()
+    return row
 
 
 def wget(url: str, workdir: Path) -> dict | None:
