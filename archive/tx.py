@@ -115,12 +115,13 @@ class GroupCommit:
 
     def commit(self) -> None:
         work, self.before_commit = self.before_commit, []
-        if work and not self.conn.in_transaction:  # committed behind the group's back
-            self.conn.execute("BEGIN IMMEDIATE")
-            self._opened = self.clock()
-        if self._opened is not None and self.conn.in_transaction:
+        if work:
+            if not self.conn.in_transaction:  # committed behind the group's back
+                self.conn.execute("BEGIN IMMEDIATE")
+                self._opened = self.clock()
             for item in work:
                 item()
+        if self._opened is not None and self.conn.in_transaction:
             self.conn.execute("COMMIT")
         self._opened = None
 
