@@ -18,6 +18,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response, TextResponse
 
+from bench.memory import peak_rss_mb
 from crawler.urls import canonicalize, host_of, is_followable
 
 CONCURRENCY = 8
@@ -99,7 +100,7 @@ def main() -> None:
         "responses": pages,
         "html_pages": html_pages,
         "articles": stats.get("articles"),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
         "cpu_seconds": round(
             resource.getrusage(resource.RUSAGE_SELF).ru_utime
             + resource.getrusage(resource.RUSAGE_SELF).ru_stime,

@@ -6,12 +6,12 @@ python -m bench.export_one FORMAT ARCHIVE_DIR OUT_DIR [--partition-by site,year]
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 
 from archive.folder import ArchiveFolder
+from bench.memory import peak_rss_mb
 from exports import ExportOptions, run_export
 
 
@@ -30,7 +30,7 @@ def main() -> None:
         "seconds": round(seconds, 2),
         "articles_per_s": round(result.rows["articles"] / seconds),
         "bytes": sum(f["bytes"] for f in result.files),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
     }))  # fmt: skip
 
 
