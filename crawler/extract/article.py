@@ -12,6 +12,7 @@ import copy
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import unquote, urljoin, urlsplit
@@ -402,7 +403,7 @@ class _Page:
         title_el, title = self.find_title()
         blocks = self.leaf_blocks_after(title_el)
         container = self.find_body(title_el, blocks)
-        _reject_non_article(container)
+        _reject_non_article(container, self.line)
         module = self._common_ancestor(title_el, container)
 
         flags = _Flags()
@@ -781,8 +782,9 @@ def _inline_html(el: etree._Element, base: str, convert=None) -> str:
     return _EDGE_BREAKS.sub("", html).strip()
 
 
-def _reject_non_article(container: etree._Element) -> None:
-    """A schedule table or a list of headlines is not an article, whatever its URL says."""
+def _reject_non_article(container: etree._Element, line: Callable[[etree._Element], str]) -> None:
+    """A schedule table or a list of headlines is not an article, whatever its URL says.
+    `line`: an element's clean text (the page's cached _Page.line)."""
     table = container if container.tag == "table" else None
     if table is None and container.tag in ("tr", "tbody", "thead", "td"):
         table = next((a for a in container.iterancestors("table")), None)
@@ -790,9 +792,9 @@ def _reject_non_article(container: etree._Element) -> None:
         rows = [r for r in table.iter("tr") if len(r.findall("td") + r.findall("th")) >= 2]
         if len(rows) >= 3:
             raise NotArticle("table_page")
-    text_len = len(clean_line(_text_content(container))) or 1
-    headlines = [a for a in container.iter("a") if len(clean_line(_text_content(a))) >= 25]
-    link_len = sum(len(clean_line(_text_content(a))) for a in headlines)
+    text_len = len(line(container)) or 1
+    headlines = [a for a in container.iter("a") if len(line(a)) >= 25]
+    link_len = sum(len(line(a)) for a in headlines)
     if len(headlines) >= 3 and link_len >= 0.25 * text_len:
         raise NotArticle("list_page")
 
