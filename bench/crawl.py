@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -91,6 +93,8 @@ def workers_section(articles: int) -> None:
         urls = [s.home_url() for s in portal.sites]
         for workers in (1, 2):
             with tempfile.TemporaryDirectory() as tmp:
+                server_before = _process_cpu(portal.proc.pid)
+                children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
                 subprocess.run(
                     [sys.executable, "-m", "govarchive", "crawl", *urls, "--archive", tmp,
@@ -106,9 +110,22 @@ def workers_section(articles: int) -> None:
                     "SELECT count(*) FROM captures WHERE content_type LIKE 'text/html%'"
                 ).fetchone()[0]
                 con.close()
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            crawl_cpu = (children.ru_utime - children_before.ru_utime) + (
+                children.ru_stime - children_before.ru_stime
+            )
+            server_cpu = _process_cpu(portal.proc.pid) - server_before
             print(
                 f"  {workers} process(es): {pages} pages in {seconds:.1f} s, {pages / seconds:.1f} pages/s"
+                f" (CPU: crawl {crawl_cpu:.1f} s, portal server {server_cpu:.1f} s,"
+                f" {(crawl_cpu + server_cpu) / seconds / (os.cpu_count() or 1):.0%} of {os.cpu_count()} cores)"
             )
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds a running process has used (Linux /proc), for the portal server."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rate(row: dict) -> float:
