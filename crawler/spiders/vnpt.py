@@ -38,9 +38,9 @@ PRIORITY_ARTICLE = 10
 PRIORITY_ASSET = 5
 PRIORITY_PAGE = 0
 PRIORITY_SECOND_ADDRESS = -10
-# url(...) and @import "..." in a stylesheet
-_HREFS = etree.XPath("//a/@href")
+_HREFS = etree.XPath("//a/@href")  # compiled once: el.xpath(text) compiles on every call
 _REQUISITE_SRCS = etree.XPath("//script/@src | //img/@src")
+# url(...) and @import "..." in a stylesheet
 CSS_REF = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
