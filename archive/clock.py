@@ -38,3 +38,8 @@ def sequential_ids(prefix: str = "00000000-0000-0000-0000") -> IdFactory:
 def iso_utc(moment: datetime) -> str:
     """ISO 8601 in UTC with a Z, second precision, as WARC/1.0 and the schema use."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_iso(value: str | None) -> datetime | None:
+    """An aware datetime from the schema's ISO 8601 text (iso_utc's `Z` or an offset)."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
+from archive.clock import from_iso
 from archive.errors import ArchiveError
 
 # Short names (new = articles_new, ...): the list is read in a terminal.
@@ -44,10 +44,10 @@ class CrawlReport:
 
 
 def _seconds(start: str | None, end: str | None) -> float | None:
-    if not start or not end:
+    started, ended = from_iso(start), from_iso(end)
+    if started is None or ended is None:
         return None
-    parse = lambda v: datetime.fromisoformat(v.replace("Z", "+00:00"))  # noqa: E731
-    return (parse(end) - parse(start)).total_seconds()
+    return (ended - started).total_seconds()
 
 
 def _articles(

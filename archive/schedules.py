@@ -13,7 +13,7 @@ from typing import Any
 from croniter import croniter
 from sqlite_utils import Database
 
-from archive.clock import Clock, iso_utc, utc_now
+from archive.clock import Clock, from_iso, iso_utc, utc_now
 from archive.sites import Site, SiteError, find_site
 from archive.tx import write_transaction
 
@@ -27,10 +27,6 @@ def check_cron(expr: str) -> str:
             'weekday, e.g. "0 2 * * *" for 02:00 every day'
         )
     return expr
-
-
-def _parse(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
 @dataclass
@@ -48,7 +44,7 @@ class Schedule:
         """The latest cron time at or before `now` not yet run, or None if nothing is owed."""
         base = now.replace(microsecond=0) + timedelta(seconds=1)  # a cron time equal to now counts
         latest = croniter(self.cron, base).get_prev(datetime)
-        since = _parse(self.last_run_at) or _parse(self.created_at)
+        since = from_iso(self.last_run_at) or from_iso(self.created_at)
         assert since is not None
         return latest if latest > since else None
 

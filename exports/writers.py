@@ -14,9 +14,9 @@ import io
 import json
 import os
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any, BinaryIO
 
+from archive.clock import from_iso
 from exports.columns import Column
 
 ROW_GROUP_ROWS = 10_000
@@ -88,9 +88,7 @@ def arrow_type(col: Column):
 
 def _arrow_value(col: Column, value: Any) -> Any:
     if col.kind.startswith("timestamp"):
-        if not value:
-            return None
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return from_iso(value)
     return _text_value(col, value)
 
 
