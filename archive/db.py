@@ -143,12 +143,7 @@ class ArchiveDB:
             )
             if row is None:
                 return False
-            self.db.execute(
-                "UPDATE articles SET last_seen = ?, gone_at = NULL, last_crawl_id = ? WHERE id = ?",
-                [iso_utc(self.clock()), crawl_id, row[0]],
-            )
-            if row[1] != crawl_id:  # counted once, however often a resumed crawl meets it
-                self._count_on_crawl(crawl_id, "articles_unchanged")
+            self._seen_unchanged(int(row[0]), row[1], crawl_id, iso_utc(self.clock()))
         return True
 
     def has_response(self, crawl_id: int) -> bool:
@@ -310,13 +305,7 @@ class ArchiveDB:
             if old_hash == digest:
                 # capture_id stays: the capture the text came from, a response record (a
                 # re-fetch of the same bytes is only a revisit record pointing back at it).
-                self.db.execute(
-                    "UPDATE articles SET last_seen = ?, gone_at = NULL, last_crawl_id = ? "
-                    "WHERE id = ?",
-                    [now, crawl_id, article_id],
-                )
-                if seen_by != crawl_id:  # a resumed crawl may meet it twice: counted once
-                    self._count_on_crawl(crawl_id, "articles_unchanged")
+                self._seen_unchanged(article_id, seen_by, crawl_id, now)
                 return "unchanged"
             # The text changed: the version seen until now is kept, the row takes the new one.
             self.db.execute(
@@ -337,6 +326,18 @@ class ArchiveDB:
             index_article(self.db, article_id, art.title, art.summary, art.body)
             self._count_on_crawl(crawl_id, "articles_updated")
             return "updated"
+
+    def _seen_unchanged(
+        self, article_id: int, seen_by: int | None, crawl_id: int, now: str
+    ) -> None:
+        """An article met again as it was (same text, or a 304): seen now, counted unchanged
+        once per crawl however often a resumed crawl meets it."""
+        self.db.execute(
+            "UPDATE articles SET last_seen = ?, gone_at = NULL, last_crawl_id = ? WHERE id = ?",
+            [now, crawl_id, article_id],
+        )
+        if seen_by != crawl_id:
+            self._count_on_crawl(crawl_id, "articles_unchanged")
 
     def _count_on_crawl(self, crawl_id: int, column: str) -> None:
         self.db.execute(f"UPDATE crawls SET {column} = {column} + 1 WHERE id = ?", [crawl_id])
