@@ -138,10 +138,6 @@ def _is_block(el: etree._Element) -> bool:
     return isinstance(el.tag, str) and el.tag in BLOCK_TAGS
 
 
-def _is_leaf_block(el: etree._Element) -> bool:
-    return _is_block(el) and not any(_is_block(d) for d in el.iterdescendants())
-
-
 def _styled_len(el: etree._Element, predicate) -> int:
     """Characters of text set in a style (bold, italic): text of el whose element, or an
     ancestor of it, satisfies predicate."""
@@ -268,8 +264,8 @@ class _Page:
         return text
 
     def is_leaf(self, el: etree._Element) -> bool:
-        """_is_leaf_block for elements of this page, from one pass over it instead of a walk of
-        each element's subtree."""
+        """A block with no block inside it, for elements of this page: from one pass over the
+        page instead of a walk of each element's subtree."""
         if self._leaves is None:
             above: set[etree._Element] = set()  # elements with a block somewhere below them
             blocks = []
@@ -542,7 +538,7 @@ class _Page:
     # segments ---------------------------------------------------------------------------------
     def _segments(self, container: etree._Element):
         """Leaf blocks of the body in order, with loose inline runs wrapped as paragraphs."""
-        if _is_leaf_block(container):
+        if self.is_leaf(container):
             yield container
             return
         run: list = []
