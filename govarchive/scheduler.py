@@ -118,17 +118,19 @@ class Scheduler:
         self.say(f"{site.name}: run due {iso_utc(due)} started (pid {proc.pid}), output {output}")
 
     def _reap(self) -> None:
+        ended = False
         for site_id, run in list(self.running.items()):
             code = run.proc.poll()
             if code is None:
                 continue
+            ended = True
             del self.running[site_id]
             crawl = self._crawl_of(run)
             mark_crawl(self.db, run.schedule.id, crawl[0] if crawl else None)
             status = crawl[1] if crawl else f"no crawl recorded (exit {code}; see {run.output})"
             self.say(f"{run.schedule.site.name}: run due {iso_utc(run.due)} ended: {status}")
-        if self.lock.held:
-            update_index(self.folder)  # the runs' new WARC files (running ones wait)
+        if ended and self.lock.held:  # the ended runs' WARC files (running ones' wait)
+            update_index(self.folder)
         if not self.running:
             self.lock.release()
 
