@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 import subprocess
@@ -101,6 +102,9 @@ def test_missed_runs_run_once_at_start_and_one_scheduler_per_archive(portal, tmp
         out, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0, out
     assert len(scheduled_crawls(archive)) == 1, out
+    # the run's WARC file went into the index when the run ended
+    listed = json.loads((archive / "indexes" / "indexed.json").read_text())
+    assert sorted(listed) == sorted(p.name for p in (archive / "warc").glob("*.warc.gz"))
 
 
 def test_sigterm_stops_a_running_crawl_cleanly(tmp_path):
