@@ -21,28 +21,17 @@ from typing import Any
 TIMES: dict[str, float] = defaultdict(float)
 
 
-def _timed(owner: Any, name: str, label: str) -> None:
+def _timed(owner: Any, name: str, label: str, generator: bool = False) -> None:
+    """Time `owner.name` under `label`. A generator method is run to its end inside the timer
+    (the spider's follow() yields requests it has already marked as seen, so running it eagerly changes
+    nothing)."""
     original: Callable[..., Any] = getattr(owner, name)
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
         try:
-            return original(*args, **kwargs)
-        finally:
-            TIMES[label] += time.perf_counter() - started
-
-    setattr(owner, name, wrapper)
-
-
-def _timed_generator(owner: Any, name: str, label: str) -> None:
-    """A generator method run to its end inside the timer (it yields requests it has already
-    marked as seen, so running it eagerly changes nothing)."""
-    original: Callable[..., Any] = getattr(owner, name)
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return iter(list(original(*args, **kwargs)))
+            result = original(*args, **kwargs)
+            return iter(list(result)) if generator else result
         finally:
             TIMES[label] += time.perf_counter() - started
 
@@ -60,7 +49,7 @@ def main() -> None:
 
     _timed(spider, "parse_html", "parse HTML (lxml)")
     _timed(spider, "extract_article", "article extraction")
-    _timed_generator(spider.VnptSpider, "follow", "link following")
+    _timed(spider.VnptSpider, "follow", "link following", generator=True)
     _timed(archive.warc.WarcWriter, "write_exchange", "WARC records + CDXJ line")
     _timed(archive.session.ArchiveSession, "capture", "capture rows (SQLite)")
     _timed(crawler.pipelines.store.StorePipeline, "process_item", "article store (SQLite)")
