@@ -23,8 +23,8 @@ TIMES: dict[str, float] = defaultdict(float)
 
 def _timed(owner: Any, name: str, label: str, generator: bool = False) -> None:
     """Time `owner.name` under `label`. A generator method is run to its end inside the timer
-    (the spider's follow() yields requests it has already marked as seen, so running it eagerly changes
-    nothing)."""
+    (the spider's follow() yields requests it has already marked as seen, so running it
+    eagerly changes nothing)."""
     original: Callable[..., Any] = getattr(owner, name)
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
