@@ -47,6 +47,7 @@ class Image:
     caption: str
     alt: str
     after: int  # index of the paragraph it follows
+    style: str = ""  # how a family's editor wrote it (ck5.py); "" = the classic templates' way
 
 
 @dataclass
@@ -79,6 +80,18 @@ class Article:
     nfd: bool = False
     legacy: str | None = None  # body typed in a legacy font: "tcvn3" or "vni"
     markup: dict[str, int] = field(default_factory=dict)
+    # A real data table (no image) after paragraph `table_after`: rows of cell texts (ck5.py).
+    table_rows: list[list[str]] = field(default_factory=list)
+    table_after: int = -1
+
+    def body_paragraphs(self) -> list[str]:
+        """The body as the archive stores it, paragraph by paragraph: a data table's rows come in
+        at its place, one paragraph per row, its cells joined by " | " (see gold.py)."""
+        if not self.table_rows:
+            return list(self.paragraphs)
+        rows = [" | ".join(cells) for cells in self.table_rows]
+        k = self.table_after + 1
+        return [*self.paragraphs[:k], *rows, *self.paragraphs[k:]]
 
     def text_flags(self) -> list[str]:
         """What the archive should note about this article's text."""
@@ -131,10 +144,20 @@ class Profile:
     template: str = "classic"  # "classic", "html5"; held out: "tables", "portlet"
     # Article pages carry ETag and Last-Modified and answer conditional requests with 304.
     validators: bool = False
+    # "vnportal": the classic skins above (render.py); otherwise a template family with its own
+    # URL scheme, pager, discovery and markup: "ck5" (laichau), "webforms" (dienbien),
+    # "semantic" (hagiang), "spa" (jsportal) — see schemes.py and the fam_*.py modules.
+    family: str = "vnportal"
+    # Categories no menu or list page links: their articles are reachable only through a feed.
+    feed_only_categories: tuple[tuple[str, str], ...] = ()
+    sitemap_only: int = 0  # the oldest N articles: in no list and no link, only in a sitemap
 
 
 DEFAULT_PROFILES = ("laocai", "bacha", "sapa")  # what `demo` and `sample-portal` serve
-HELD_OUT_PROFILES = ("ninhbinh", "quangninh")  # never used by the tests: for trying unseen markup
+# never used by the tests: for trying unseen markup
+HELD_OUT_PROFILES = ("ninhbinh", "quangninh", "hagiang")
+# Template families unlike the three above in URL form, pager, markup and discovery (issue 13).
+FAMILY_PROFILES = ("laichau", "dienbien", "jsportal")
 
 PROFILES: dict[str, Profile] = {
     p.key: p
@@ -256,6 +279,83 @@ PROFILES: dict[str, Profile] = {
             classes="c",
             template="portlet",
         ),
+        # Template families (issue 13): other URL forms, pagers, markup and discovery.
+        Profile(
+            key="laichau",
+            skin="new",
+            site_name="Cổng thông tin điện tử tỉnh Lai Châu",
+            unit="ỦY BAN NHÂN DÂN TỈNH LAI CHÂU",
+            sname="laichau",
+            sid=1402,
+            storage_prefix="lcu-ubnd/2/anhbai/nam2024",
+            categories=(
+                ("Tin tức - Sự kiện", "tin-tuc--su-kien"),
+                ("Kinh tế", "kinh-te"),
+                ("Văn hóa - Xã hội", "van-hoa--xa-hoi"),
+            ),
+            articles=22,
+            first_id=1340200,
+            seed=131,
+            page_size=4,
+            page_param="page",
+            family="ck5",
+            feed_only_categories=(("Chuyên đề chuyển đổi số", "chuyen-de-chuyen-doi-so"),),
+        ),
+        Profile(
+            key="dienbien",
+            skin="old",
+            site_name="Cổng thông tin điện tử huyện Điện Biên",
+            unit="ỦY BAN NHÂN DÂN HUYỆN ĐIỆN BIÊN",
+            sname="dienbien",
+            sid=1510,
+            storage_prefix="dbn-ubnd/3/FileQuanTriTinTuc",
+            categories=(
+                ("Tin hoạt động", "tin-hoat-dong"),
+                ("Thông báo", "thong-bao"),
+                ("Cải cách hành chính", "cai-cach-hanh-chinh"),
+            ),
+            articles=24,
+            first_id=51200,
+            seed=149,
+            page_size=3,
+            family="webforms",
+            sitemap_only=3,
+        ),
+        Profile(  # held out
+            key="hagiang",
+            skin="new",
+            site_name="Trang thông tin điện tử Sở Du lịch Hà Giang",
+            unit="SỞ DU LỊCH TỈNH HÀ GIANG",
+            sname="sdl",
+            sid=1633,
+            storage_prefix="hgg-sdl/1/SiteFolders/Root",
+            categories=(
+                ("Tin tức", "tin-tuc"),
+                ("Du lịch Hà Giang", "du-lich-ha-giang"),
+                ("Chính sách", "chinh-sach"),
+            ),
+            articles=19,
+            first_id=88410,
+            seed=167,
+            page_size=4,
+            family="semantic",
+            sitemap_only=3,
+        ),
+        Profile(
+            key="jsportal",
+            skin="new",
+            site_name="Cổng thông tin điện tử xã (bản thử nghiệm)",
+            unit="ỦY BAN NHÂN DÂN XÃ",
+            sname="xa",
+            sid=1700,
+            storage_prefix="spa-xa/1/anhbai",
+            categories=(("Tin tức", "tin-tuc"), ("Thông báo", "thong-bao")),
+            articles=15,
+            first_id=2001000,
+            seed=181,
+            page_size=5,
+            family="spa",
+        ),
     ]
 }
 
@@ -266,6 +366,25 @@ class Portal:
     categories: list[Category]
     articles: list[Article]
     removed: frozenset[int] = frozenset()  # ids still linked but answering 404 (revision 2)
+    # How an article can be found when not through links: id -> "sitemap" or "feed".
+    discovery: dict[int, str] = field(default_factory=dict)
+
+    def how_found(self, art: Article) -> str:
+        """ "links", "sitemap" (only a sitemap names it) or "feed" (only a feed names it)."""
+        return self.discovery.get(art.id, "links")
+
+    @functools.cached_property
+    def menu_categories(self) -> list[Category]:
+        """The categories menus and list pages show (not the feed-only ones)."""
+        hidden = {slug for _, slug in self.profile.feed_only_categories}
+        return [c for c in self.categories if c.slug not in hidden]
+
+    def listed(self, cat: Category) -> list[Article]:
+        """A category's articles as its list pages show them: newest first, link-reachable only."""
+        return [a for a in self.by_category(cat) if a.id not in self.discovery]
+
+    def latest_listed(self, n: int) -> list[Article]:
+        return [a for a in self._newest if a.id not in self.discovery][:n]
 
     def by_category(self, cat: Category) -> list[Article]:
         return self._by_category[cat]
@@ -374,11 +493,16 @@ def build_portal(key: str, articles: int | None = None, revision: int = 1) -> Po
                 },
             )
         )
+    portal = Portal(profile, categories, articles)
+    if profile.family != "vnportal":
+        from govarchive.sampleportal.shaping import shape
+
+        portal = shape(portal)
     if revision >= 2 and len(articles) >= 2:
         edited = articles[0]
         edited.paragraphs = [*edited.paragraphs, REVISION_PARAGRAPH]
-        return Portal(profile, categories, articles, removed=frozenset({articles[1].id}))
-    return Portal(profile, categories, articles)
+        portal.removed = frozenset({articles[1].id})
+    return portal
 
 
 REVISION_PARAGRAPH = "Bài viết được cập nhật: bổ sung thông tin về thời gian tiếp nhận hồ sơ."

@@ -1,25 +1,74 @@
-"""What a perfect crawl of a sample portal stores: one expectation per article, in NFC."""
+"""What a perfect crawl of a sample portal stores: one expectation per article, in NFC.
+
+Rules every profile's gold follows (the extractor follows the gold):
+- `url` is the article's canonical address (the template families: the first URL form, the one
+  rel=canonical, list pages and sitemaps name); `alt_urls` its other addresses.
+- `key` (the crawler's article identity): see article_key() below.
+- `body` is the article's paragraphs joined by "\\n\\n": no lead, captions, byline, attachment
+  links, spacer paragraphs or chrome. A data table (a table with no image in it) is body text:
+  each row becomes one paragraph, its cells' texts (whitespace collapsed) joined by " | ", header
+  row included, in the table's place among the paragraphs.
+- `images` are the article's photos in page order, `src` on the storage host, `caption` the text
+  of the caption with its markup and padding (&nbsp; runs) stripped: a <figcaption>; the caption
+  row of a one-photo table (<figure class="table"> whose first row holds the image), however long;
+  an italic paragraph right after the image; a centred paragraph right after the image; or a
+  credit line ("Ảnh: REUTERS") right after it, kept as written. An image inside a text paragraph
+  (between <br>s) has no caption ("") and its paragraph's text is body. The alt text is never
+  the caption.
+- `discovery`: how the article can be found — "links" (menus, lists, pagers, related lists),
+  "sitemap" (named only in a sitemap) or "feed" (named only in an RSS/Atom feed and the pages
+  of its own unlisted category).
+- A portal rendered in the browser (jsportal) has no gold: nothing is extractable from its HTML.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from govarchive.sampleportal.media import content_type_for, media_bytes
 from govarchive.sampleportal.site import Site
 
+ID_PARAMS = ("id", "newsid", "itemid", "articleid", "nid")
+_SLUG_ID = re.compile(r"^.+-(\d+)(?:\.html|\.htm|\.aspx)?$", re.I)
+
+
+def article_key(url: str) -> str:
+    """The article id as a string when the URL carries one in a known form — /<cat>/<slug>-<id>
+    (optionally .html/.htm/.aspx), Default.aspx?...id=, /<sid>/<pageid>/<catid>/<id>/..., or any
+    path with a digit-valued id/newsid/itemid/articleid/nid query parameter (any case) —
+    otherwise the URL itself."""
+    parts = urlsplit(url)
+    params = {k.lower(): v for k, v in parse_qsl(parts.query)}
+    for name in ID_PARAMS:
+        if params.get(name, "").isdigit():
+            return params[name]
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) >= 5 and all(s.isdigit() for s in segments[:4]):
+        return segments[3]
+    if len(segments) == 2 and not segments[0].isdigit():
+        match = _SLUG_ID.match(segments[1])
+        if match:
+            return match.group(1)
+    return url
+
 
 def gold_articles(site: Site) -> list[dict[str, Any]]:
+    if site.profile.family == "spa":
+        return []
     out = []
     for art in sorted(site.portal.articles, key=lambda a: a.id):
+        url = site.article_url(art)
         out.append(
             {
-                "url": site.article_url(art),
-                "alt_urls": [site.article_alt_url(art), site.print_url(art)],
-                "key": str(art.id),
+                "url": url,
+                "alt_urls": site.alt_urls(art),
+                "key": article_key(url),
                 "title": art.title,
                 "summary": art.lead,
-                "body": "\n\n".join(art.paragraphs),
+                "body": "\n\n".join(art.body_paragraphs()),
                 "author": art.author,
                 "published_at": art.published_iso(),
                 "category": art.category.name,
@@ -38,6 +87,7 @@ def gold_articles(site: Site) -> list[dict[str, Any]]:
                     }
                     for a in art.attachments
                 ],
+                "discovery": site.portal.how_found(art),
             }
         )
     return out

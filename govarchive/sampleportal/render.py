@@ -212,6 +212,10 @@ def _list_item(site: Site, art: Article) -> str:
 
 
 def article_page(site: Site, art: Article, *, printable: bool = False) -> str:
+    if site.profile.family != "vnportal":  # a template family: its own module renders it
+        from govarchive.sampleportal import families
+
+        return families.article_page(site, art)
     if site.profile.template in ("html5", "tables", "portlet"):
         renderer = {"html5": render_html5, "tables": render_tables, "portlet": render_portlet}[
             site.profile.template

@@ -9,10 +9,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from govarchive.sampleportal import render
+from govarchive.sampleportal import families, render
 from govarchive.sampleportal.content import DEFAULT_PROFILES, Article, Portal, build_portal
 from govarchive.sampleportal.media import content_type_for, media_bytes
 from govarchive.sampleportal.site import Site
@@ -121,6 +122,9 @@ class PortalHandler(_Quiet):
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         query = {k.lower(): v[-1] for k, v in parse_qs(parts.query).items()}
+        if families.router_for(self.site) is not None:
+            self.serve_family(parts.path, query, {})
+            return
         page = self.route(parts.path, query)
         if page is None:
             html = render.not_found_page(self.site).encode("utf-8")
@@ -137,6 +141,31 @@ class PortalHandler(_Quiet):
             chunked=parts.path.count("/") == 1 and bool(query),
             modified=LAST_MODIFIED if validated else None,
         )
+
+    def do_POST(self) -> None:
+        """Template families answer form posts (ASP.NET postbacks); classic skins do not."""
+        length = int(self.headers.get("Content-Length") or 0)
+        data = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        if families.router_for(self.site) is None:
+            self.send_error(HTTPStatus.NOT_IMPLEMENTED, "Unsupported method ('POST')")
+            return
+        parts = urlsplit(self.path)
+        query = {k.lower(): v[-1] for k, v in parse_qs(parts.query).items()}
+        form = {k: v[-1] for k, v in parse_qs(data, keep_blank_values=True).items()}
+        self.serve_family(parts.path, query, form)
+
+    def serve_family(self, path: str, query: dict[str, str], form: dict[str, str]) -> None:
+        site = self.site
+        if path.startswith(SKIN_PREFIXES) and "." in path.rsplit("/", 1)[-1]:
+            self.send_body(200, *skin_file(path))
+            return
+        method = "POST" if self.command == "POST" else "GET"
+        answer = families.router_for(site).route(site, method, path, query, form)
+        if answer is None:
+            html = families.not_found_page(site).encode("utf-8")
+            self.send_body(404, html, "text/html; charset=utf-8")
+            return
+        self.send_body(*answer)
 
     def route(self, path: str, query: dict[str, str]) -> tuple[int, bytes, str] | None:
         site = self.site

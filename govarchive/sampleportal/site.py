@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from govarchive.sampleportal.content import Article, Category, Portal
+from govarchive.sampleportal.schemes import SCHEMES, Scheme
 
 
 @dataclass
@@ -18,6 +20,18 @@ class Site:
     def profile(self):
         return self.portal.profile
 
+    @functools.cached_property
+    def scheme(self) -> Scheme | None:
+        """A template family's own URL forms; None for the classic vnPortal skins below."""
+        family = SCHEMES.get(self.profile.family)
+        return family(self.base) if family else None
+
+    def alt_urls(self, art: Article) -> list[str]:
+        """Every other address the article answers at (what the gold's alt_urls lists)."""
+        if self.scheme:
+            return self.scheme.alt_urls(art)
+        return [self.article_alt_url(art), self.print_url(art)]
+
     def _aspx(self, **params: object) -> str:
         p = self.profile
         query = {"sname": p.sname, "sid": p.sid, **params}
@@ -27,6 +41,8 @@ class Site:
         return f"{self.base}/"
 
     def category_url(self, cat: Category, page: int = 0) -> str:
+        if self.scheme:
+            return self.scheme.category_url(cat, page)
         param = self.profile.page_param
         if self.profile.skin == "old":
             extra = {param: page} if page else {}
@@ -36,6 +52,8 @@ class Site:
 
     def article_url(self, art: Article) -> str:
         """The canonical address the gold expects."""
+        if self.scheme:
+            return self.scheme.article_url(art)
         if self.profile.skin == "old":
             c = art.category
             return (
@@ -74,6 +92,8 @@ class Site:
         return f"{self.article_url(art)}{sep}print=1"
 
     def login_url(self) -> str:
+        if self.scheme:
+            return self.scheme.login_url()
         return (
             self._aspx(pageid=1, ctl="login")
             if self.profile.skin == "old"
