@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from archive import schema
 from archive.clock import Clock, iso_utc, utc_now
 from archive.errors import ArchiveError
+from archive.page_figures import page_figures, warning_for
 from archive.search import index_article
 from archive.tx import write_transaction
 from archive.warc import WarcLocation
@@ -155,26 +156,52 @@ class ArchiveDB:
         )
 
     def finish_crawl(self, crawl_id: int, status: str, error: str | None = None) -> dict[str, int]:
-        """Close a crawl, counting its figures from what was really stored."""
+        """Close a crawl, counting its figures from what was really stored, and say in its
+        `warning` what it could not read (no articles, most article-like pages refused)."""
         with write_transaction(self.db):
             pages = self._count(
                 "SELECT count(*) FROM captures WHERE crawl_id = ? AND status IS NOT NULL",
                 [crawl_id],
             )
+            # A probe for a file a portal may not have (/sitemap.xml) is no error when absent.
             errors = self._count(
-                "SELECT count(*) FROM captures WHERE crawl_id = ? AND (status IS NULL OR status >= 400)",
+                "SELECT count(*) FROM captures WHERE crawl_id = ? AND (status IS NULL "
+                "OR status >= 400) AND coalesce(page_kind, '') != 'probe'",
                 [crawl_id],
             )
             figures = {"pages": pages, "errors": errors}
+            row = self._one(
+                "SELECT c.articles_new, c.articles_updated, c.articles_unchanged, s.root_url "
+                "FROM crawls c JOIN sites s ON s.id = c.site_id WHERE c.id = ?",
+                [crawl_id],
+            )
+            assert row is not None
+            kinds = page_figures(self.db, crawl_id)
+            warning = None
+            if status in ("finished", "stopped"):
+                warning = warning_for(
+                    kinds, row[0] + row[1] + row[2], row[3], str(self.path.parent)
+                )
             self.db["crawls"].update(
                 crawl_id,
-                {"finished_at": iso_utc(self.clock()), "status": status, "error": error, **figures},
+                {
+                    "finished_at": iso_utc(self.clock()),
+                    "status": status,
+                    "error": error,
+                    "warning": warning,
+                    **figures,
+                    **kinds.columns(),
+                },
             )
-            row = self._one(
-                "SELECT articles_new, articles_updated FROM crawls WHERE id = ?", [crawl_id]
-            )
-        assert row is not None
         return {**figures, "articles_new": row[0], "articles_updated": row[1]}
+
+    def judge_page(self, capture_id: int, kind: str, reason: str, article_like: bool) -> None:
+        """What an HTML page was judged to be, on its capture (the crawl's figures count them)."""
+        with write_transaction(self.db):
+            self.db.execute(
+                "UPDATE captures SET page_kind = ?, page_reason = ?, article_like = ? WHERE id = ?",
+                [kind, reason, int(article_like), capture_id],
+            )
 
     # captures ---------------------------------------------------------------------------------
     def add_capture(

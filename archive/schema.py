@@ -253,5 +253,17 @@ def m008_recrawls(db: Database) -> None:
     db["schedules"].create_index(["site_id"], unique=True)
 
 
+@migrations()
+def m009_page_kinds(db: Database) -> None:
+    """What each HTML page was judged to be (article, list, other, and why), so a crawl can say
+    what it found and what it could not read, per portal, instead of finishing in silence."""
+    for column, kind in (("page_kind", str), ("page_reason", str), ("article_like", int)):
+        db["captures"].add_column(column, kind)
+    for column in ("pages_html", "pages_article", "pages_list", "pages_other", "pages_rejected"):
+        db.execute(f"ALTER TABLE crawls ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+    for column in ("rejected_reasons", "warning"):
+        db["crawls"].add_column(column, str)
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -205,6 +205,10 @@ class ArchiveSession:
         assert self.db is not None
         return self.db.article_seen(self.site_ids[host], self.crawl_ids[host], url)
 
+    def judge_page(self, capture_id: int, kind: str, reason: str, article_like: bool) -> None:
+        assert self.db is not None
+        self.db.judge_page(capture_id, kind, reason, article_like)
+
     def record_attachment_file(self, url: str, **facts: Any) -> int:
         assert self.db is not None
         return self.db.record_attachment_file(url, **facts)

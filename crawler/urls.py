@@ -40,7 +40,8 @@ SESSION_PARAM = re.compile(
 SESSION_PATH = re.compile(r"/\((?:[A-Z]\([^)/]*\))+\)/", re.I)  # ASP.NET cookieless: /(S(abc))/
 SESSION_PATH_PARAM = re.compile(r";jsessionid=[^/?#]*", re.I)
 DIGITS = re.compile(r"\d+")
-_NEW_FORM_TAIL = re.compile(r"^.+-(\d{3,})$")
+_NEW_FORM_TAIL = re.compile(r"^.+-(\d{3,})(?:\.(?:html?|aspx))?$", re.I)
+PAGE_SUFFIX = re.compile(r"\.(?:html?|aspx?|php|jsp)$", re.I)
 
 
 def canonicalize(url: str) -> str:
@@ -96,19 +97,23 @@ def is_followable(url: str) -> bool:
 
 
 def article_key(url: str) -> str | None:
-    """The article id a URL names, in either vnPortal form, or None for non-article URLs.
+    """The article id a URL names in a form we know, or None. Only a hint: whether a page is an
+    article is decided from the page (crawler.extract.page_kind); an article whose URL names no
+    id we know is identified by its canonical URL instead.
 
-    New form: /<category-seo>/<slug>-<id>. Old friendly form: /<sid>/<pageid>/<catid>/<id>/...
-    Old query form: /Default.aspx?...&id=<id>. The two old forms share the id.
+    New form: /<category-seo>/<slug>-<id>, also with a .html/.htm/.aspx suffix. Old friendly
+    form: /<sid>/<pageid>/<catid>/<id>/... Query forms: an id parameter (id, newsid, itemid,
+    articleid, nid) on Default.aspx or any other path. The two old forms share the id.
     """
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
-    if segments and segments[-1].lower() == "default.aspx":
+    if parts.query:
         params = {k.lower(): v for k, v in parse_qsl(parts.query)}
         for name in ARTICLE_ID_PARAMS:
             if params.get(name, "").isdigit():
                 return params[name]
-        return None
+        if segments and segments[-1].lower() == "default.aspx":
+            return None
     if len(segments) >= 5 and all(s.isdigit() for s in segments[:4]):
         return segments[3]
     if len(segments) == 2 and not segments[0].isdigit():
@@ -116,6 +121,29 @@ def article_key(url: str) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+_SLUG = re.compile(r"^[a-z0-9_]+(?:-+[a-z0-9_]+)+$", re.I)
+
+
+def url_shape(url: str) -> str:
+    """The form of a URL, without its words and numbers: digits are N, slugs S, the suffix and
+    query names kept. Pages the site showed to be articles teach their shape, so links of the
+    same shape are crawled first and count as article links (a hint, never a verdict)."""
+    parts = urlsplit(url)
+    out = []
+    for seg in (s for s in parts.path.split("/") if s):
+        suffix = PAGE_SUFFIX.search(seg)
+        stem = seg[: suffix.start()] if suffix else seg
+        if stem.isdigit():
+            shape = "N"
+        elif _SLUG.match(stem):
+            shape = "S-N" if _NEW_FORM_TAIL.match(stem) else "S"
+        else:
+            shape = DIGITS.sub("N", stem.lower())
+        out.append(shape + (suffix.group(0).lower() if suffix else ""))
+    names = sorted({k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return "/" + "/".join(out) + ("?" + "&".join(names) if names else "")
 
 
 def is_query_form(url: str) -> bool:

@@ -47,5 +47,6 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
         "m006_article_list_view",
         "m007_search_filter_index",
         "m008_recrawls",
+        "m009_page_kinds",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -22,8 +22,9 @@ from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding
 
 from crawler.extract import NotArticle, extract_article, parse_html
+from crawler.extract.page_kind import ARTICLE, LIST, OTHER, declared_canonical, judge_page
 from crawler.extract.profiles import SiteProfile, load_profiles
-from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
+from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem, PageJudgedItem
 from crawler.seen import SeenSet
 from crawler.urls import (
     article_key,
@@ -32,6 +33,7 @@ from crawler.urls import (
     is_query_form,
     resolve_link,
     url_pattern,
+    url_shape,
 )
 
 PRIORITY_ARTICLE = 10
@@ -97,6 +99,8 @@ class VnptSpider(Spider):
         self.seen_pages = SeenSet()  # canonical page URLs already scheduled
         self.scheduled_articles = SeenSet()  # (host, article id)
         self.done_articles = SeenSet()  # (host, article id) already parsed
+        self.article_texts = SeenSet()  # (host, title+date+text digest): one article, two URLs
+        self.article_shapes: dict[str, set[str]] = {}  # host -> URL shapes shown to be articles
         self.assets_seen = SeenSet()  # images, attachments, page requisites already asked for
         self.root_errors: dict[str, str] = {}
         self.profiles: dict[str, SiteProfile] = {}
@@ -189,6 +193,8 @@ class VnptSpider(Spider):
         host = response.meta["govarchive_site"]
         if response.status == 304:  # conditional request: the archived copy is still current
             key = response.meta.get("govarchive_article_key")
+            capture_id = response.meta.get("govarchive_capture_id")
+            yield PageJudgedItem(capture_id, host, ARTICLE, "not_modified", True)
             if key and (host, key) not in self.done_articles:
                 self.done_articles.add((host, key))
                 yield ArticleSeenItem(canonicalize(response.url), host)
@@ -206,16 +212,71 @@ class VnptSpider(Spider):
         except NotArticle:
             return
         hrefs = _HREFS(doc)
-        key = response.meta.get("govarchive_article_key") or article_key(response.url)
         found_article = False
-        if key and (host, key) not in self.done_articles:
-            self.done_articles.add((host, key))
-            for out in self.parse_article(response, doc, host, key):
-                found_article = found_article or isinstance(out, ArticleItem)
-                yield out
+        for out in self.judge(response, doc, host):
+            found_article = found_article or isinstance(out, ArticleItem)
+            yield out
         yield from self.follow(response, hrefs, host, found_article)
         if self.fetch_assets:
             yield from self.requisites(response, doc, host)
+
+    def judge(self, response: TextResponse, doc, host: str) -> Iterator[Any]:
+        """What the page is, decided from the page: a cheap test first (a list never pays for an
+        extraction), then the extractor. The URL only hints (its id names the article when we
+        know its form); otherwise the article is who its canonical URL says it is. Ends with a
+        PageJudgedItem: kind, reason, and whether the page looked like an article."""
+        hint = response.meta.get("govarchive_article_key") or article_key(response.url)
+        capture_id = response.meta.get("govarchive_capture_id")
+        verdict = judge_page(doc)
+        if verdict.kind != ARTICLE:
+            if hint:
+                self.crawler.stats.inc_value(f"govarchive/pages_rejected/{verdict.reason}")
+            yield PageJudgedItem(capture_id, host, verdict.kind, verdict.reason, bool(hint))
+            return
+        canonical = declared_canonical(doc, response.url)
+        if canonical and self.aliases.get(host_of(canonical), host_of(canonical)) != host:
+            canonical = None  # a canonical URL on another site names no page of this one
+        url = canonical or canonicalize(response.url)
+        key = hint or article_key(url) or url
+        if (host, key) in self.done_articles:
+            yield PageJudgedItem(capture_id, host, ARTICLE, "same_article", True)
+            return
+        self.done_articles.add((host, key))
+        try:
+            art = extract_article(doc, response.url, self.profiles.get(host))
+        except NotArticle as reason:
+            self.crawler.stats.inc_value(f"govarchive/articles_dropped/not_article/{reason}")
+            self.crawler.stats.inc_value(f"govarchive/pages_rejected/{reason}")
+            kind = LIST if str(reason) == "list_page" else OTHER
+            # A list the extractor recognised is not a failure, unless the URL said article.
+            looked = bool(hint) or kind != LIST
+            yield PageJudgedItem(capture_id, host, kind, str(reason), looked)
+            return
+        if key == url:  # no id we know: the same text at another address is the same article
+            text = hashlib.blake2b(
+                f"{art.title}\x1f{art.published_at}\x1f{art.body}".encode(), digest_size=16
+            ).hexdigest()
+            if (host, text) in self.article_texts:
+                yield PageJudgedItem(capture_id, host, ARTICLE, "same_article", True)
+                return
+            self.article_texts.add((host, text))
+            self.article_shapes.setdefault(host, set()).add(url_shape(response.url))
+        yield PageJudgedItem(capture_id, host, ARTICLE, "extracted", True)
+        yield ArticleItem(
+            url=url,
+            article_key=key,
+            site=host,
+            capture_id=capture_id,
+            **{f.name: getattr(art, f.name) for f in fields(art)},  # asdict deep-copies
+        )
+        if not self.fetch_assets:
+            return
+        for kind, asset_url in [("image", i["src"]) for i in art.images] + [
+            ("attachment", a["url"]) for a in art.attachments
+        ]:
+            request = self._asset(asset_url, host, kind)
+            if request is not None:
+                yield request
 
     def requisites(self, response: Response, doc, host: str) -> Iterator[Request]:
         """What a replay of the page needs besides its text: stylesheets, scripts, icons and
@@ -250,9 +311,15 @@ class VnptSpider(Spider):
         links found on a chain of barren pages (calendars, empty pagination, facet combinations)
         are dropped once the chain is GOVARCHIVE_BARREN_CHAIN long, and a URL pattern stops
         taking links from barren pages after GOVARCHIVE_BARREN_PER_PATTERN of them."""
-        links = list(self._new_links(response, hrefs, host))
+        shapes = self.article_shapes.get(host)
+        links = [
+            (url, key, bool(not key and shapes and url_shape(url) in shapes))
+            for url, key in self._new_links(response, hrefs, host)
+        ]
         new_articles = sum(
-            1 for _, key in links if key and (host, key) not in self.scheduled_articles
+            1
+            for _, key, shaped in links
+            if shaped or (key and (host, key) not in self.scheduled_articles)
         )
         barren = (
             0 if found_article or new_articles else response.meta.get("govarchive_barren", 0) + 1
@@ -263,11 +330,13 @@ class VnptSpider(Spider):
         # Every link is marked seen before the first request leaves: Scrapy may run other
         # callbacks between two of our yields, and they must not schedule these URLs again.
         requests = []
-        for url, key in links:
+        for url, key, shaped in links:
             if self.max_pages and self.pages_scheduled[host] >= self.max_pages:
                 self.crawler.stats.inc_value("govarchive/requests_skipped/max_pages")
                 continue
-            pattern = "" if key else url_pattern(url)  # an article URL is its own pattern
+            # An article URL (by its id, or by a shape this site's articles have) is its own
+            # pattern: the bounds on patterns are for traps, not for a portal's articles.
+            pattern = "" if key or shaped else url_pattern(url)
             if not key and (
                 self.pattern_counts[pattern] >= self.max_per_pattern
                 or self.barren_patterns[pattern] >= self.barren_per_pattern
@@ -280,7 +349,7 @@ class VnptSpider(Spider):
                 self.scheduled_articles.add((host, key))
                 priority = PRIORITY_SECOND_ADDRESS if is_query_form(url) else PRIORITY_ARTICLE
             else:
-                priority = PRIORITY_PAGE
+                priority = PRIORITY_ARTICLE if shaped else PRIORITY_PAGE
             if pattern:
                 self.pattern_counts[pattern] += 1
                 if barren:  # a guess made on a page that gave nothing: facets, calendars
@@ -306,28 +375,6 @@ class VnptSpider(Spider):
                 continue
             emitted.add(link.url)
             yield link.url, link.article_key
-
-    def parse_article(self, response: TextResponse, doc, host: str, key: str) -> Iterator[Any]:
-        try:
-            art = extract_article(doc, response.url, self.profiles.get(host))
-        except NotArticle as reason:
-            self.crawler.stats.inc_value(f"govarchive/articles_dropped/not_article/{reason}")
-            return
-        yield ArticleItem(
-            url=canonicalize(response.url),
-            article_key=key,
-            site=host,
-            capture_id=response.meta.get("govarchive_capture_id"),
-            **{f.name: getattr(art, f.name) for f in fields(art)},  # asdict deep-copies
-        )
-        if not self.fetch_assets:
-            return
-        for kind, url in [("image", i["src"]) for i in art.images] + [
-            ("attachment", a["url"]) for a in art.attachments
-        ]:
-            request = self._asset(url, host, kind)
-            if request is not None:
-                yield request
 
     # images and attachments -------------------------------------------------------------------
     def parse_asset(self, response: Response, **kwargs: Any) -> Iterator[Any]:

@@ -1,0 +1,166 @@
+"""What a page is (article, list, other) decided from the page itself, cheaply, before extraction.
+
+Portals we were never shown use URL forms we do not know, so a URL can only hint. The page decides:
+an article has a block of running text that is not a list of headlines. The test reads only the
+page's long text nodes (found by one XPath in C) and the few blocks holding them, so a list page
+never pays for a full extraction; a page that passes still goes through the extractor, which has
+the last word (and its own reasons to refuse: a table, a list of headlines, an empty body).
+The test is lenient by design: a false "article-like" costs one extraction, a false "not an
+article" would lose an article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from crawler.extract import markers
+from crawler.urls import canonicalize, is_file_link
+
+ARTICLE = "article"
+LIST = "list"
+OTHER = "other"
+
+LONG_TEXT = 40  # characters of one text node that can be running text
+HEADLINE = 25  # a link whose text is this long is another page's title
+MIN_FREE_TEXT = 40  # what an article's body holds at least, outside headline links
+
+_LONG_TEXTS = etree.XPath(
+    f"//body//text()[string-length(normalize-space(.)) >= {LONG_TEXT}]"
+    "[not(ancestor::a or ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::option or ancestor::textarea or ancestor::button)]"
+)
+_VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
+_HEADLINE_LINKS = etree.XPath(f"//a[@href][string-length(normalize-space(.)) >= {HEADLINE}]/@href")
+_CANONICAL = etree.XPath(
+    "//link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@href"
+    " | //meta[@property='og:url']/@content"
+)
+_SCRIPTS = etree.XPath("count(//script)")
+_LINKS = etree.XPath("count(//a[@href])")
+_INLINE = {"span", "strong", "b", "em", "i", "u", "font", "small", "big", "sub", "sup", "mark",
+           "abbr", "cite", "q", "label", "time", "code"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """The verdict and why: the reason is what the crawl report counts."""
+
+    kind: str  # ARTICLE (article-like: the extractor decides), LIST or OTHER
+    reason: str
+
+
+def judge_page(doc: etree._Element) -> PageKind:
+    """Article-like, list or other, from the page's text and links (the tree is not changed)."""
+    if _best_free_text(doc) >= MIN_FREE_TEXT:
+        return PageKind(ARTICLE, "running_text")
+    if _is_script_shell(doc):
+        return PageKind(OTHER, "script_rendered")
+    headlines = [h for h in _HEADLINE_LINKS(doc) if not is_file_link(h.strip())]
+    if len(headlines) >= 3:
+        return PageKind(LIST, "headlines_no_running_text")
+    return PageKind(OTHER, "no_running_text")
+
+
+def _is_script_shell(doc: etree._Element) -> bool:
+    """A page whose content a script renders in the browser: scripts, almost no text or links."""
+    if _LINKS(doc) >= 30 or not _SCRIPTS(doc):  # a menu may be served; a list is not
+        return False
+    return sum(len(t.strip()) for t in _VISIBLE_TEXT(doc)) < 300
+
+
+def _best_free_text(doc: etree._Element) -> int:
+    """The most running text one container holds, less the headline links inside it: a body
+    scores its paragraphs; a list item scores its lead minus its own title, near nothing."""
+    scores: dict[etree._Element, int] = {}
+    chrome: dict[etree._Element, bool] = {}
+    for node in _LONG_TEXTS(doc):
+        el = node.getparent()
+        if el is None:
+            continue
+        if node.is_tail:
+            el = el.getparent()
+        while el is not None and el.tag in _INLINE:
+            el = el.getparent()
+        container = el.getparent() if el is not None else None
+        if container is None or _in_chrome(container, chrome):
+            continue
+        scores[container] = scores.get(container, 0) + len(node.strip())
+    best = 0
+    headlines: dict[etree._Element, int] = {}
+    items: dict[tuple, int] = {}  # (parent, tag, class) -> like siblings linking a headline
+    for container, text in sorted(scores.items(), key=lambda kv: -kv[1]):
+        if text <= best:
+            break
+        own = _headline_chars(container, headlines)
+        if own and _like_items(container, headlines, items) >= 3:
+            continue  # one item of a list: its lead is not an article's body
+        best = max(best, text - 2 * own)
+    return best
+
+
+def _headline_chars(el: etree._Element, memo: dict[etree._Element, int]) -> int:
+    """Characters of the titles of other pages linked inside `el` (files are not titles)."""
+    known = memo.get(el)
+    if known is None:
+        known = 0
+        for a in el.iter("a"):
+            text = " ".join("".join(a.itertext()).split())
+            if len(text) >= HEADLINE and not is_file_link((a.get("href") or "").strip()):
+                known += len(text)
+        memo[el] = known
+    return known
+
+
+def _like_items(el: etree._Element, headlines: dict, memo: dict[tuple, int]) -> int:
+    """How many siblings share el's tag and class and link a headline each: three or more is
+    the shape of every list of articles, whatever its markup."""
+    parent = el.getparent()
+    if parent is None:
+        return 0
+    key = (parent, el.tag, el.get("class"))
+    count = memo.get(key)
+    if count is None:
+        count = sum(
+            1
+            for sib in parent
+            if sib.tag == el.tag and sib.get("class") == key[2] and _headline_chars(sib, headlines)
+        )
+        memo[key] = count
+    return count
+
+
+def _in_chrome(el: etree._Element | None, memo: dict[etree._Element, bool]) -> bool:
+    """Inside a footer, menu, counter or other block whose tag, class or id says chrome."""
+    path = []
+    answer = False
+    while el is not None and isinstance(el.tag, str):
+        if el in memo:
+            answer = memo[el]
+            break
+        path.append(el)
+        hint = f"{el.get('class', '')} {el.get('id', '')}"
+        if el.tag in ("nav", "footer", "aside") or markers.CHROME_HINT.search(hint):
+            answer = True
+            break
+        el = el.getparent()
+    for node in path:
+        memo[node] = answer
+    return answer
+
+
+def declared_canonical(doc: etree._Element, url: str) -> str | None:
+    """The address the page says is its own (rel=canonical, else og:url), canonicalized: the
+    identity of an article whose URL names no id we know, whichever address reached it."""
+    for value in _CANONICAL(doc):
+        value = value.strip()
+        if value:
+            absolute = urljoin(url, value)
+            if absolute.startswith(("http://", "https://")):
+                return canonicalize(absolute)
+    return None
