@@ -41,7 +41,8 @@ def test_corpus_covers_what_portals_do():
     traits = {t for p in articles for t in p.entry["traits"]}
     for needed in ("nfd", "legacy_tcvn3", "legacy_vni", "no_author", "no_images", "many_images",
                    "attachments", "long", "short", "no_lead", "skin_new", "skin_old",
-                   "template_classic", "template_html5"):  # fmt: skip
+                   "template_classic", "template_html5", "editor_markup", "ckeditor_figure",
+                   "photo_table", "inline_image", "data_table", "credit_caption"):  # fmt: skip
         assert needed in traits, needed
     assert len([p for p in pages() if not p.is_article]) >= 10
 

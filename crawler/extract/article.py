@@ -2,36 +2,37 @@
 
 The title anchors everything: it is found by agreement with <title>/og:title, not by class. The body
 is the container after it that holds the most plain paragraph text. Inside the body, each block is
-classified by what it is (image, caption after an image, attachment line, byline, chrome line), using
-structure and text first and class-name hints only as one signal among several.
+classified by what it is (image, caption, attachment line, byline, chrome line) in body.py, using
+structure and text first and class-name hints only as one signal among several. This module is
+the page model, the title, the body's location and the fields around it.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
-from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
 from crawler.extract import markers
+from crawler.extract.body import BodyParts, segments
+from crawler.extract.captions import read_photo_table
 from crawler.extract.dates import looks_like_date_line, parse_vn_datetime
-from crawler.extract.legacy import convert_legacy, from_tcvn3, from_vni
+from crawler.extract.flags import TextFlags
+from crawler.extract.markup import BLOCK_TAGS  # noqa: F401 - part of this module's interface
+from crawler.extract.markup import attr_hint as _attr_hint
+from crawler.extract.markup import dominant as _dominant
+from crawler.extract.markup import is_block as _is_block
+from crawler.extract.markup import is_bold as _is_bold
+from crawler.extract.markup import is_italic as _is_italic
+from crawler.extract.markup import right_aligned as _right_aligned
+from crawler.extract.markup import text_content as _text_content
 from crawler.extract.profiles import SiteProfile
-from crawler.extract.text import clean_block, clean_line, squash
-from crawler.urls import is_file_link
+from crawler.extract.text import clean_line
 
-BLOCK_TAGS = {
-    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "table",
-    "tbody", "thead", "tfoot", "section", "article", "blockquote", "figure", "figcaption",
-    "header", "footer", "center", "dl", "dt", "dd", "pre", "address", "form", "main", "aside",
-    "nav", "caption",
-}  # fmt: skip
 DROP_TAGS = ["script", "style", "noscript", "iframe", "select", "textarea", "button", "input",
              "audio", "video", "object", "embed", "svg", "canvas", "map", "label"]  # fmt: skip
 MIN_BODY_CHARS = 40
@@ -104,89 +105,6 @@ def _drop(el: etree._Element) -> None:
 _PARSER = etree.HTMLParser()
 
 
-def _text_content(el: etree._Element) -> str:
-    """All text inside `el` (not its tail), as lxml.html's text_content() gives it."""
-    return "".join(el.itertext())
-
-
-def _text(el: etree._Element) -> str:
-    """Text of an element with <br> as line breaks."""
-    if next(el.iter("br"), None) is None:
-        return "".join(el.itertext())  # the common case, walked in C
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        if node.tag == "br":
-            parts.append("\n")
-        elif node.text:
-            parts.append(node.text)
-        for child in node:
-            if isinstance(child.tag, str):
-                walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
-    walk(el)
-    return "".join(parts)
-
-
-def _attr_hint(el: etree._Element) -> str:
-    return f"{el.get('class', '')} {el.get('id', '')}"
-
-
-def _is_block(el: etree._Element) -> bool:
-    return isinstance(el.tag, str) and el.tag in BLOCK_TAGS
-
-
-def _styled_len(el: etree._Element, predicate) -> int:
-    """Characters of text set in a style (bold, italic): text of el whose element, or an
-    ancestor of it, satisfies predicate."""
-
-    def walk(node: etree._Element, inside: bool) -> int:
-        inside = inside or predicate(node)
-        total = len(node.text.strip()) if inside and node.text else 0
-        for child in node:
-            if isinstance(child.tag, str):
-                total += walk(child, inside)
-            if inside and child.tail:
-                total += len(child.tail.strip())
-        return total
-
-    return walk(el, any(predicate(a) for a in el.iterancestors()))
-
-
-def _is_italic(el: etree._Element) -> bool:
-    return el.tag in ("em", "i") or "italic" in el.get("style", "").replace(" ", "")
-
-
-def _is_bold(el: etree._Element) -> bool:
-    style = el.get("style", "").replace(" ", "")
-    return el.tag in ("strong", "b") or "font-weight:bold" in style or "font-weight:700" in style
-
-
-def _dominant(el: etree._Element, predicate, text: str) -> bool:
-    """Is (nearly) all of the block's text set in this style? Blocks with no styling element at
-    all, the common case, are answered without walking them."""
-    plain = len(text) - text.count(" ")
-    if plain <= 0:
-        return False
-    styled_tags = _BOLD_TAGS if predicate is _is_bold else _ITALIC_TAGS
-    if (
-        next(el.iter(*styled_tags), None) is None
-        and "style" not in el.attrib
-        and not _STYLED_AROUND(el)
-    ):
-        return False
-    return _styled_len(el, predicate) >= 0.8 * plain
-
-
-_BOLD_TAGS = ("b", "strong")
-_ITALIC_TAGS = ("i", "em")
-# Compiled once: el.xpath(text) compiles its expression on every call.
-_STYLED_AROUND = etree.XPath(
-    "boolean(.//*[@style] | ancestor::*[@style] | ancestor::b | ancestor::strong | ancestor::em"
-    " | ancestor::i)"
-)
 _HEAD_TITLE = etree.XPath("//title//text()")
 _OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
 _OWN_TEXT = etree.XPath("text()")
@@ -194,55 +112,6 @@ _META_DATE = etree.XPath(
     "//meta[@property='article:published_time' or @name='pubdate' or @itemprop='datePublished']"
     "/@content"
 )
-
-
-_RIGHT_CLASS = re.compile(
-    r"(?:^|\s)(?:text-right|text-end|right|align-right|pull-right)(?:\s|$)", re.I
-)
-
-
-def _right_aligned(el: etree._Element) -> bool:
-    """Set right by style, align attribute or a utility class (Bootstrap's text-right/text-end)."""
-    for node in [el, *el.iterdescendants()]:
-        if not isinstance(node.tag, str):
-            continue
-        style = node.get("style", "").replace(" ", "").lower()
-        if "text-align:right" in style or (node.get("align") or "").lower() == "right":
-            return True
-        if _RIGHT_CLASS.search(node.get("class", "")):
-            return True
-    return False
-
-
-class _Flags:
-    """What was done to the text, for researchers: legacy conversions, doubts, normalisation."""
-
-    def __init__(self) -> None:
-        self.flags: set[str] = set()
-        self.last: str | None = None
-
-    def add(self, flag: str) -> None:
-        self.flags.add(flag)
-
-    def fix(self, text: str) -> str:
-        """Raw text (soft hyphens and all, as TCVN3 needs them) converted if it is legacy."""
-        self.last = None
-        if not text:
-            return text
-        result = convert_legacy(text)
-        self.last = result.encoding
-        if result.encoding:
-            self.flags.add(f"legacy_{result.encoding}")
-        if result.doubtful:
-            self.flags.add("legacy_doubtful")
-        return result.text
-
-    def converter(self):
-        """The conversion the last fix() applied, for the same block's markup."""
-        return {"tcvn3": from_tcvn3, "vni": from_vni}.get(self.last or "")
-
-    def sorted(self) -> list[str]:
-        return sorted(self.flags)
 
 
 class _Page:
@@ -254,6 +123,7 @@ class _Page:
         self.order = {el: i for i, el in enumerate(doc.iter())}
         self._leaves: set[etree._Element] | None = None
         self._lines: dict[etree._Element, str] = {}
+        self._photo_tables: dict[etree._Element, bool] = {}
 
     def line(self, el: etree._Element) -> str:
         """clean_line of the element's text, once per element: title, body, lead and date
@@ -379,7 +249,7 @@ class _Page:
                 continue
             if _dominant(el, _is_bold, text) or _dominant(el, _is_italic, text):
                 continue
-            parent = el.getparent()
+            parent = self._voter_parent(el)
             if parent is None:
                 continue
             scores[parent] += len(text)
@@ -394,6 +264,26 @@ class _Page:
             raise NotArticle("no_body_container")
         return best
 
+    def _voter_parent(self, el: etree._Element) -> etree._Element | None:
+        """Where a block's text votes: its parent; but a photo table's caption row votes for
+        the block holding the table, so a photo report's captions do not make one table look
+        like the body."""
+        parent = el.getparent()
+        cell = el if el.tag in ("td", "th") else parent
+        if cell is None or cell.tag not in ("td", "th"):
+            return parent
+        table = next(cell.iterancestors("table"), None)
+        if table is None:
+            return parent
+        if table not in self._photo_tables:
+            self._photo_tables[table] = read_photo_table(table, self.is_leaf) is not None
+        if not self._photo_tables[table]:
+            return parent
+        holder = table.getparent()
+        if holder is not None and holder.tag == "figure":
+            holder = holder.getparent()
+        return holder
+
     # the whole page ---------------------------------------------------------------------------
     def extract(self) -> Extracted:
         title_el, title = self.find_title()
@@ -402,13 +292,13 @@ class _Page:
         _reject_non_article(container, self.line)
         module = self._common_ancestor(title_el, container)
 
-        flags = _Flags()
+        flags = TextFlags()
         title = clean_line(flags.fix(_text_content(title_el)))
         summary, lead_el = self.find_lead(title_el, container, blocks)
         if lead_el is not None:
             summary = clean_line(flags.fix(_text_content(lead_el)))
-        parts = _BodyParts(self.url, flags)
-        for seg in self._segments(container):
+        parts = BodyParts(self.url, flags, self.is_leaf)
+        for seg in segments(container, self.is_leaf):
             parts.add(seg)
         body_end = self._last_order(container)
         in_module = set(module.iter())
@@ -534,248 +424,6 @@ class _Page:
             if names:
                 return names[-1]
         return ""
-
-    # segments ---------------------------------------------------------------------------------
-    def _segments(self, container: etree._Element):
-        """Leaf blocks of the body in order, with loose inline runs wrapped as paragraphs."""
-        if self.is_leaf(container):
-            yield container
-            return
-        run: list = []
-
-        def flush():
-            if not run:
-                return None
-            p = etree.Element("p")
-            last = None
-            for item in run:
-                if isinstance(item, str):
-                    if last is None:
-                        p.text = (p.text or "") + item
-                    else:
-                        last.tail = (last.tail or "") + item
-                else:
-                    clone = copy.deepcopy(item)
-                    clone.tail = None
-                    p.append(clone)
-                    last = clone
-            run.clear()
-            return p
-
-        if container.text and container.text.strip():
-            run.append(container.text)
-        for child in container:
-            if not isinstance(child.tag, str):
-                if child.tail:
-                    run.append(child.tail)
-                continue
-            if _is_block(child):
-                p = flush()
-                if p is not None:
-                    yield p
-                yield from self._segments(child)
-            else:
-                run.append(child)
-            if child.tail and child.tail.strip():
-                run.append(child.tail)
-        p = flush()
-        if p is not None:
-            yield p
-
-
-@dataclass
-class _Para:
-    text: str
-    html: str
-    el: etree._Element  # for the byline test, which only the closing paragraph needs
-
-    @property
-    def right(self) -> bool:
-        return _right_aligned(self.el)
-
-    @property
-    def bold(self) -> bool:
-        return _dominant(self.el, _is_bold, self.text)
-
-
-class _BodyParts:
-    """Sorts the body's blocks into paragraphs, images with captions, attachments and a byline."""
-
-    def __init__(self, base_url: str, flags: _Flags) -> None:
-        self.base = base_url
-        self.flags = flags
-        self.items: list[_Para | dict[str, str]] = []  # paragraphs and images, in page order
-        self.images: list[dict[str, str]] = []
-        self.attachments: list[dict[str, str]] = []
-        self.author = ""
-        self._pending_image: dict[str, str] | None = None
-        self._seen_files: set[str] = set()
-        self.decomposed = False  # some kept text arrived in NFD
-
-    @property
-    def paragraphs(self) -> list[_Para]:
-        return [i for i in self.items if isinstance(i, _Para)]
-
-    def remove(self, para: _Para) -> None:
-        self.items = [i for i in self.items if i is not para]
-
-    def add(self, el: etree._Element) -> None:
-        raw = self.flags.fix(_text(el))
-        convert = self.flags.converter()
-        text = clean_block(raw)
-        if self._take_attachments(el, text):
-            return
-        images = [img for img in el.iter("img") if img.get("src")]
-        if images and len(clean_line(text)) < 3:
-            for img in images:
-                src = urljoin(self.base, img.get("src", "").strip())
-                if not src.startswith(("http://", "https://")):
-                    continue
-                entry = {"src": src, "alt": clean_line(img.get("alt", "")), "caption": ""}
-                self.images.append(entry)
-                self.items.append(entry)
-                self._pending_image = entry
-            return
-        if not text:
-            return
-        if self._pending_image is not None and self._is_caption(el, text):
-            self._pending_image["caption"] = clean_line(text)
-            self._pending_image = None
-            return
-        self._pending_image = None
-        line = clean_line(text)
-        if markers.CHROME_LINE.match(line) or (line and markers.ATTACHMENT_LABEL.match(line)):
-            return  # chrome, or a "Tài liệu đính kèm:" heading over the attachment links
-        if not unicodedata.is_normalized("NFC", raw):
-            self.decomposed = True
-        author = markers.AUTHOR_LINE.match(line)
-        if author and len(text) <= 80:
-            self.author = clean_line(author.group(1))
-            return
-        chunks = [clean_line(c) for c in re.split(r"\n{2,}", text)] if "\n\n" in text else [line]
-        chunks = [c for c in chunks if c]
-        marked_up = len(chunks) == 1 and next(el.iter(*_MARKUP_TAGS), None) is not None
-        html = _inline_html(el, self.base, convert) if marked_up else ""
-        for chunk in chunks:
-            self.items.append(_Para(chunk, html or escape(chunk), el))
-
-    def add_trailer(self, el: etree._Element) -> None:
-        """A block after the body but inside the article: attachments or a byline, nothing else."""
-        text = clean_block(self.flags.fix(_text(el)))
-        if self._take_attachments(el, text):
-            return
-        line = clean_line(text)
-        if not line or self.author or len(line) > 60 or markers.CHROME_LINE.match(line):
-            return
-        match = markers.AUTHOR_LINE.match(line)
-        if match:
-            self.author = clean_line(match.group(1))
-        elif markers.AUTHOR_HINT.search(_attr_hint(el)) or (
-            _right_aligned(el) and _dominant(el, _is_bold, line)
-        ):
-            self.author = line
-
-    def _take_attachments(self, el: etree._Element, text: str) -> bool:
-        links = [
-            a
-            for a in el.iter("a")
-            if a.get("href") and is_file_link(urljoin(self.base, a.get("href")))
-        ]
-        if not links:
-            return False
-        rest = clean_line(text)
-        for a in links:
-            rest = rest.replace(clean_line(_text_content(a)), " ")
-        for a in links:
-            self._add_file(a)
-        # A sentence that links a file stays in the body; a bare download line does not.
-        return bool(markers.ATTACHMENT_LABEL.match(clean_line(rest)))
-
-    def _add_file(self, a: etree._Element) -> None:
-        url = urljoin(self.base, a.get("href", "").strip())
-        if url in self._seen_files:
-            return
-        self._seen_files.add(url)
-        name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-        self.attachments.append(
-            {"url": url, "filename": name, "link_text": clean_line(_text_content(a))}
-        )
-
-    def _is_caption(self, el: etree._Element, text: str) -> bool:
-        if len(text) > 300 or _right_aligned(el):  # a right-set line after a photo is a byline
-            return False
-        if el.tag == "figcaption" or markers.CAPTION_HINT.search(_attr_hint(el)):
-            return True
-        return _dominant(el, _is_italic, text)
-
-    def byline(self) -> None:
-        """The closing byline: a short last paragraph set right or in bold, no sentence ending."""
-        paras = self.paragraphs
-        if self.author or len(paras) < 2:
-            return
-        last = paras[-1]
-        words = last.text.split()
-        if (
-            (last.right or last.bold)
-            and len(last.text) <= 60
-            and len(words) <= 10
-            and not last.text.endswith((".", ":", "?", "!", ";", ","))
-        ):
-            self.author = last.text
-            self.remove(last)
-
-    def body_html(self) -> str:
-        out = []
-        for item in self.items:
-            if isinstance(item, _Para):
-                out.append(f"<p>{item.html}</p>")
-            else:
-                img = f'<img src="{escape(item["src"])}" alt="{escape(item["alt"])}">'
-                cap = (
-                    f"<figcaption>{escape(item['caption'])}</figcaption>" if item["caption"] else ""
-                )
-                out.append(f"<figure>{img}{cap}</figure>")
-        return "\n".join(out)
-
-
-_MARKUP_TAGS = ("b", "strong", "em", "i", "u", "sub", "sup", "a", "br")
-_INLINE_KEEP = {"strong": "strong", "b": "strong", "em": "em", "i": "em", "u": "u", "sub": "sub",
-                "sup": "sup"}  # fmt: skip
-
-
-_EDGE_BREAKS = re.compile(r"^(?:<br>\s*)+|(?:\s*<br>)+$")
-
-
-def _inline_html(el: etree._Element, base: str, convert=None) -> str:
-    """The block's inline markup, reduced to emphasis, links and line breaks, text cleaned."""
-    parts: list[str] = []
-
-    def text(value: str | None) -> None:
-        if value:
-            parts.append(escape(squash(convert(value) if convert else value)))
-
-    def walk(node: etree._Element) -> None:
-        text(node.text)
-        for child in node:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag == "br":
-                parts.append("<br>")
-            elif tag in _INLINE_KEEP:
-                parts.append(f"<{_INLINE_KEEP[tag]}>")
-                walk(child)
-                parts.append(f"</{_INLINE_KEEP[tag]}>")
-            elif tag == "a" and child.get("href"):
-                href = escape(urljoin(base, child.get("href", "").strip()))
-                parts.append(f'<a href="{href}">')
-                walk(child)
-                parts.append("</a>")
-            elif tag and tag != "img":
-                walk(child)
-            text(child.tail)
-
-    walk(el)
-    html = "".join(parts).strip()
-    return _EDGE_BREAKS.sub("", html).strip()
 
 
 def _reject_non_article(container: etree._Element, line: Callable[[etree._Element], str]) -> None:

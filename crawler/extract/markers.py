@@ -31,6 +31,10 @@ ATTACHMENT_LABEL = re.compile(
 AUTHOR_LINE = re.compile(
     r"^(?:tác giả|người viết|bài\s*(?:và ảnh)?|tin\s*(?:và ảnh)?)\s*:\s*(.+)$", re.I
 )
+# A photo credit, which belongs to the photo's caption: "Ảnh: REUTERS", "(Ảnh: TTXVN)".
+CREDIT_LINE = re.compile(
+    r"^[(\[]?\s*(?:ảnh(?: minh h(?:ọa|oạ))?|nguồn ảnh|ảnh tư liệu|photo)\s*:\s*\S", re.I
+)
 PLACEHOLDER_ALT = re.compile(r"^(?:anh tin bai|ảnh tin bài|anh|image|img|ảnh)$", re.I)
 
 # Class/id hints, matched as substrings of class and id attributes.
