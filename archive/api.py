@@ -11,6 +11,8 @@ a.sql("SELECT category, count(*) AS n FROM articles GROUP BY category")
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from archive.db import open_database
 from archive.errors import ArchiveError
 from archive.folder import ArchiveFolder
 from archive.lock import ArchiveLock
+from archive.readonly import guard, refused
 from archive.schema import migrations
 from archive.search import Hit, article_filters, search
 
@@ -70,12 +73,28 @@ class Archive:
     def __init__(self, path: str | Path | None = None) -> None:
         self.folder = ArchiveFolder.existing(path)
         _upgrade_if_behind(self.folder)
-        self.con = sqlite3.connect(f"file:{self.folder.db_path}?mode=ro", uri=True)
-        self.con.execute("PRAGMA query_only = ON")
+        # A crawl may be writing: WAL lets us read beside it, and a reader that meets a lock
+        # (a checkpoint, the WAL being reset) waits for it rather than failing.
+        self.con = sqlite3.connect(f"file:{self.folder.db_path}?mode=ro", uri=True, timeout=30)
+        self._refusal = guard(self.con)  # no ATTACH, VACUUM INTO, ...: nothing opens a file
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: queries in it see the archive as of one moment, however a crawl
+        writes meanwhile (each statement alone would see its own moment)."""
+        if self.con.in_transaction:
+            yield self.con
+            return
+        self.con.execute("BEGIN")
+        try:
+            yield self.con
+        finally:
+            self.con.rollback()
 
     def search(self, query: str, **filters: Any) -> list[Hit]:
         """Full-text search; filters: site, since, until (YYYY-MM-DD), category, limit."""
-        return search(self.con, query, **filters)
+        with self.snapshot():
+            return search(self.con, query, **filters)
 
     def articles(
         self,
@@ -102,30 +121,37 @@ class Archive:
     def history(self, url: str) -> tuple[list[Version], str | None]:
         """Every version of the article at `url`, oldest first (the last is the current one), and
         when it was found taken down (None if it was not)."""
-        row = self.con.execute(
-            "SELECT id, title, summary, body, author, published_at, "
-            "coalesce(version_since, first_seen), last_seen, gone_at FROM articles WHERE url = ?",
-            [url],
-        ).fetchone()
-        if row is None:
-            raise ArchiveError(f"no article with URL {url} in {self.folder.root}")
-        old = self.con.execute(
-            "SELECT title, summary, body, author, published_at, seen_from, seen_until "
-            "FROM article_versions WHERE article_id = ? ORDER BY seen_until, id",
-            [row[0]],
-        ).fetchall()
+        with self.snapshot():
+            row = self.con.execute(
+                "SELECT id, title, summary, body, author, published_at, coalesce(version_since, "
+                "first_seen), last_seen, gone_at FROM articles WHERE url = ?",
+                [url],
+            ).fetchone()
+            if row is None:
+                raise ArchiveError(f"no article with URL {url} in {self.folder.root}")
+            old = self.con.execute(
+                "SELECT title, summary, body, author, published_at, seen_from, seen_until "
+                "FROM article_versions WHERE article_id = ? ORDER BY seen_until, id",
+                [row[0]],
+            ).fetchall()
         versions = [Version(*v) for v in old]
         versions.append(Version(*row[1:8]))
         return versions, row[8]
 
     def sql(self, statement: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        """Any read-only SQL; a statement that would write fails."""
+        """Any read-only SQL; a statement that would write, or open or create a file, fails."""
+        self._refusal.what = ""
         try:
             cursor = self.con.execute(statement, params or [])
-        except sqlite3.Error as exc:
-            raise ArchiveError(f"SQL failed: {exc}") from None
-        names = [d[0] for d in cursor.description or []]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            names = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchall()
+        except (sqlite3.Error, sqlite3.Warning) as exc:  # Warning: more than one statement
+            reason = refused(exc, self._refusal) if isinstance(exc, sqlite3.Error) else None
+            raise ArchiveError(f"SQL failed: {reason or exc}") from None
+        finally:
+            if self.con.in_transaction:  # a user's BEGIN: no read transaction is left open
+                self.con.rollback()
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def close(self) -> None:
         self.con.close()
