@@ -86,6 +86,9 @@ class Hit:
 
 
 _OPEN, _CLOSE = "\x02", "\x03"
+# FTS5's words for a query it cannot read: `"x` (unterminated string), `foo:bar` (no such
+# column), `*` alone (unknown special query), `AND (` (syntax error).
+_QUERY_ERRORS = ("fts5", "syntax", "no such column", "unknown special query", "unterminated")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -171,8 +174,8 @@ def search(
             hits.append(
                 Hit(rowid, url, title, host, cat or "", published, _restore(texts, snip), score)
             )
-    except Exception as exc:  # sqlite3.OperationalError: fts5 syntax errors
-        if "fts5" in str(exc) or "syntax" in str(exc):
+    except Exception as exc:  # sqlite3.OperationalError: what FTS5 cannot read in the query
+        if any(sign in str(exc) for sign in _QUERY_ERRORS):
             raise QueryError(
                 f'cannot read the search query {query!r} ({exc}); quote phrases with "..." '
                 "and write operators in capitals: AND, OR, NOT"

@@ -11,7 +11,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from archive.clock import Clock, iso_utc, utc_now
 from archive.errors import ArchiveError
@@ -53,8 +53,8 @@ def check_name(name: str) -> str:
 
 def check_url(url: str, what: str = "portal URL") -> str:
     """An absolute http(s) URL with a host (and a well-formed port), or a SiteError."""
-    parts = urlsplit(url.strip())
     try:
+        parts = urlsplit(url.strip())  # raises ValueError on a broken IPv6 host: http://[::1
         ok = parts.scheme in ("http", "https") and bool(parts.hostname)
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError:
@@ -63,7 +63,9 @@ def check_url(url: str, what: str = "portal URL") -> str:
         raise SiteError(
             f"not a {what}: {url!r}; give a full address such as https://sxd.laocai.gov.vn/"
         )
-    return url.strip()
+    # Whitespace inside a URL is sent percent-encoded (as browsers do): the crawl passes its
+    # URLs to the spider space-separated, and a raw space would split one URL in two.
+    return re.sub(r"\s", lambda m: quote(m.group()), url.strip())
 
 
 def make_profile(

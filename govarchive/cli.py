@@ -25,6 +25,7 @@ from govarchive.cliutil import (
     _non_negative_int,
     _Parser,
     _positive_int,
+    one_line,
 )
 from govarchive.sampleportal.content import DEFAULT_PROFILES, PROFILES
 
@@ -222,18 +223,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    console = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    # markup=False: URLs, paths and stored text such as "[/]" are printed as they are, never
+    # read as Rich markup (which fails on them)
+    console = Console(highlight=False, soft_wrap=True, markup=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
     try:
         return COMMANDS[args.command](args, console)
     except ArchiveError as exc:
-        err.print(f"govarchive: error: {exc}", markup=False)
+        err.print(f"govarchive: error: {one_line(str(exc))}", markup=False)
         return EXIT_FAILED
     except UsageProblem as exc:
-        err.print(f"govarchive: error: {exc}", markup=False)
+        err.print(f"govarchive: error: {one_line(str(exc))}", markup=False)
         return EXIT_USAGE
     except KeyboardInterrupt:
         err.print("govarchive: interrupted")
@@ -352,7 +355,7 @@ def _report(report, console: Console) -> int:
     print_report(report, console)
     problems = failures(report)
     for line in problems:
-        print(f"govarchive: error: {line}", file=sys.stderr)
+        print(f"govarchive: error: {one_line(line)}", file=sys.stderr)
     if report.finish_reason == "shutdown":
         return EXIT_INTERRUPTED
     return EXIT_FAILED if problems else EXIT_OK
@@ -366,10 +369,12 @@ def cmd_resume(args: argparse.Namespace, console: Console) -> int:
     folder = ArchiveFolder.existing(args.archive)
     targets = unfinished_crawls_readonly(folder.db_path)
     if not targets:
-        console.print(f"nothing to resume in {folder.root}: every crawl there has finished")
+        console.print(
+            f"nothing to resume in {folder.root}: every crawl there has finished", markup=False
+        )
         return EXIT_OK
     for root, _ in targets:
-        console.print(f"resuming the crawl of {root}")
+        console.print(f"resuming the crawl of {root}", markup=False)
     first = targets[0][1]
     report = run_crawl(
         [root for root, _ in targets],
@@ -455,7 +460,8 @@ def cmd_verify(args: argparse.Namespace, console: Console) -> int:
         report = verify(folder, repair=args.repair)
     console.print(
         f"checked {report.files} WARC file(s), {report.records} records, "
-        f"{report.captures} capture rows in {folder.root}"
+        f"{report.captures} capture rows in {folder.root}",
+        markup=False,
     )
     for line in report.repaired:
         console.print(f"repaired: {line}", markup=False)
@@ -472,7 +478,7 @@ def cmd_verify(args: argparse.Namespace, console: Console) -> int:
 def cmd_demo(args: argparse.Namespace, console: Console) -> int:
     from govarchive.demo import run_demo
 
-    return run_demo(args.archive, console)
+    return run_demo(args.archive, Console(highlight=False, soft_wrap=True))  # its own colours
 
 
 def cmd_sample_portal(args: argparse.Namespace, console: Console) -> int:
