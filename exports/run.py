@@ -112,8 +112,11 @@ def run_export(
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir()
-    con = sqlite3.connect(f"file:{folder.db_path}?mode=ro", uri=True)
+    con = sqlite3.connect(f"file:{folder.db_path}?mode=ro", uri=True, timeout=30)
     try:
+        # One read transaction for every query: a crawl writing meanwhile cannot give an images
+        # file rows of articles the articles file (read a moment earlier) does not have.
+        con.execute("BEGIN")
         total = count(con, opts.filters)
         per_site: Counter[str] = Counter()
         files: list[dict[str, Any]] = []
