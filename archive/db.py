@@ -7,13 +7,14 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from sqlite_utils import Database
 
 from archive import schema
-from archive.clock import Clock, iso_utc, utc_now
+from archive.clock import Clock, from_iso, iso_utc, utc_now
 from archive.errors import ArchiveError
 from archive.page_figures import page_figures, warning_for
 from archive.search import index_article
@@ -194,6 +195,14 @@ class ArchiveDB:
                 },
             )
         return {**figures, "articles_new": row[0], "articles_updated": row[1]}
+
+    def article_seen_at(self, site_id: int, url: str) -> datetime | None:
+        """When an article at `url` was last confirmed (stored, or seen unchanged), as aware
+        UTC: a sitemap whose lastmod is no later says it has not changed since."""
+        row = self._one(
+            "SELECT last_seen FROM articles WHERE url = ? AND site_id = ?", [url, site_id]
+        )
+        return from_iso(row[0]) if row and row[0] else None
 
     def judge_page(self, capture_id: int, kind: str, reason: str, article_like: bool) -> None:
         """What an HTML page was judged to be, on its capture (the crawl's figures count them)."""

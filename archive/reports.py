@@ -86,7 +86,8 @@ def crawl_report(con: sqlite3.Connection, crawl_id: int) -> CrawlReport:
     for kind, n in con.execute(
         "SELECT CASE WHEN status IS NULL THEN coalesce(substr(error, 1, instr(error || ':', ':') - 1), "
         "'no response') ELSE 'HTTP ' || status END AS kind, count(*) FROM captures "
-        "WHERE crawl_id = ? AND (status IS NULL OR status >= 400) GROUP BY kind ORDER BY kind",
+        "WHERE crawl_id = ? AND (status IS NULL OR status >= 400) "
+        "AND coalesce(page_kind, '') != 'probe' GROUP BY kind ORDER BY kind",
         [crawl_id],
     ):
         report.errors_by_kind[kind] = n

@@ -205,6 +205,11 @@ class ArchiveSession:
         assert self.db is not None
         return self.db.article_seen(self.site_ids[host], self.crawl_ids[host], url)
 
+    def article_seen_at(self, host: str, url: str):
+        """When the archive last confirmed the article at `url` (aware UTC), or None."""
+        assert self.db is not None
+        return self.db.article_seen_at(self.site_ids[host], url)
+
     def judge_page(self, capture_id: int, kind: str, reason: str, article_like: bool) -> None:
         assert self.db is not None
         self.db.judge_page(capture_id, kind, reason, article_like)

@@ -41,6 +41,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.conditional.ConditionalRequestMiddleware": 930,
     "crawler.middlewares.replay.ReplayMiddleware": 940,
     "crawler.middlewares.warc_capture.WarcCaptureMiddleware": 950,
+    "crawler.middlewares.robots_tap.RobotsTapMiddleware": 580,  # sees bodies decompressed
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.frontier.FrontierMiddleware": 50,

@@ -147,8 +147,14 @@ def url_shape(url: str) -> str:
 
 
 def is_query_form(url: str) -> bool:
-    """The Default.aspx?...&id= form: a second address for an article that has a friendlier one."""
-    return urlsplit(url).path.lower().endswith("/default.aspx")
+    """A second address for an article that likely has a plainer one: the Default.aspx?...&id=
+    form, or an id parameter beside other parameters (…?CatID=3&ItemID=9 when ?ItemID=9 exists).
+    Crawled last, so the plainer address is the one an article is stored under."""
+    parts = urlsplit(url)
+    if parts.path.lower().endswith("/default.aspx"):
+        return True
+    names = [k.lower() for k, _ in parse_qsl(parts.query)]
+    return len(names) > 1 and any(n in ARTICLE_ID_PARAMS for n in names)
 
 
 class Link(NamedTuple):

@@ -42,6 +42,7 @@ class ArchiveRun:
         if hasattr(spider, "apply_resume"):
             spider.apply_resume(self.session.resumed)
         spider.on_give_up = self.give_up  # type: ignore[attr-defined]
+        spider.article_seen_at = self.session.article_seen_at  # type: ignore[attr-defined]
         interval = self.session.commit_interval
         if interval > 0:  # grouped writes reach the disk even while the crawl waits
             self.committer = LoopingCall(self.session.group.commit_if_due)

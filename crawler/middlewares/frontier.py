@@ -22,6 +22,11 @@ RESUME_META = (
     "govarchive_root",
     "govarchive_asset",
     "govarchive_asset_url",
+    "govarchive_discovery",
+    "govarchive_probe",
+    "handle_httpstatus_list",
+    "govarchive_post",  # a postback's form body, and the URL it is posted to
+    "govarchive_post_url",
 )
 
 
@@ -38,12 +43,13 @@ class FrontierMiddleware:
         meta = request.meta
         if not meta.get("govarchive_site") or meta.get("govarchive_frontier_recorded"):
             return None
-        meta["govarchive_frontier_url"] = request.url
+        # A postback posts to its list page's own URL: its key tells the two apart.
+        meta["govarchive_frontier_url"] = meta.get("govarchive_frontier_key") or request.url
         meta["govarchive_frontier_recorded"] = True
         kind = "asset" if meta.get("govarchive_asset") else "page"
         keep = {k: meta[k] for k in RESUME_META if meta.get(k) is not None}
         keep["depth"] = meta.get("depth", 0)
-        return request.url, kind, request.priority, keep
+        return meta["govarchive_frontier_url"], kind, request.priority, keep
 
     def _flush(self, host: str | None, entries: list, done_url: str | None) -> None:
         if host and (entries or done_url):

@@ -27,6 +27,8 @@ class ReplayMiddleware:
         return cls(session_for(crawler), crawler.stats)
 
     def process_request(self, request: Request) -> Response | None:
+        if request.method != "GET":  # a postback is posted again: its URL names another page
+            return None
         host = request.meta.get("govarchive_site") or urlparse_cached(request).netloc.lower()
         recorded = self.session.recorded(host, request.url)
         if recorded is None:

@@ -69,6 +69,7 @@ class WarcCaptureMiddleware:
         # What is extracted from this response comes from the record holding its payload.
         holder = captured.refers_to if captured.refers_to and not captured.not_modified else None
         request.meta["govarchive_capture_id"] = holder or captured.id
+        request.meta["govarchive_fetch_id"] = captured.id  # this fetch, whatever holds its bytes
         self.stats.inc_value("govarchive/captures")
         if captured.refers_to:
             self.stats.inc_value("govarchive/revisits")

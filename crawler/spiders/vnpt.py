@@ -12,17 +12,26 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml import etree
-from scrapy import Request, Spider
+from scrapy import FormRequest, Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding
 
+from crawler import discovery
 from crawler.extract import NotArticle, extract_article, parse_html
-from crawler.extract.page_kind import ARTICLE, LIST, OTHER, declared_canonical, judge_page
+from crawler.extract.page_kind import (
+    ARTICLE,
+    LIST,
+    OTHER,
+    declared_canonical,
+    judge_page,
+    refusal_kind,
+)
 from crawler.extract.profiles import SiteProfile, load_profiles
 from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem, PageJudgedItem
 from crawler.seen import SeenSet
@@ -37,6 +46,7 @@ from crawler.urls import (
 )
 
 PRIORITY_ARTICLE = 10
+PRIORITY_DISCOVERY = 8  # robots.txt, sitemaps, feeds: they name articles no list may link
 PRIORITY_ASSET = 5
 PRIORITY_PAGE = 0
 PRIORITY_SECOND_ADDRESS = -10
@@ -69,6 +79,11 @@ def page_text(response: TextResponse) -> str:
         except (LookupError, UnicodeDecodeError):
             pass
     return response.text
+
+
+def _fetch_id(response: Response) -> int | None:
+    """The capture of this very fetch (a revisit's own row, not the record it points to)."""
+    return response.meta.get("govarchive_fetch_id") or response.meta.get("govarchive_capture_id")
 
 
 def parse_start_urls(raw: str) -> list[str]:
@@ -113,6 +128,14 @@ class VnptSpider(Spider):
         self.max_per_pattern = 2000
         self.resume_requests: list[Request] = []
         self.on_give_up: Callable[[Request], None] | None = None
+        # When the archive last confirmed the article at a URL (aware UTC), for sitemap lastmod.
+        self.article_seen_at: Callable[[str, str], Any] | None = None
+        self.full = False  # crawl --full: no lastmod shortcuts
+        self.postbacks_seen = SeenSet()
+        # host -> (robots.txt text, its URL), as Scrapy's robots check fetched it (RobotsTap)
+        self.robots_texts: dict[str, tuple[str, str]] = {}
+        self.discovering: set[str] = set()  # hosts whose sitemaps have been looked for
+        self.robots_obeyed = True
         # One bound-method object per callback for the whole crawl: before each call Scrapy
         # checks the callback's source for `return value` in a generator (inspect + ast), and
         # caches the answer weakly by that object, so a fresh `self.parse` per request meant
@@ -120,6 +143,7 @@ class VnptSpider(Spider):
         self._on_page = self.parse
         self._on_asset = self.parse_asset
         self._on_error = self.on_error
+        self._on_discovery = self.parse_discovery
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> VnptSpider:
@@ -130,6 +154,8 @@ class VnptSpider(Spider):
         spider.fetch_assets = crawler.settings.getbool("GOVARCHIVE_FETCH_ASSETS", True)
         spider.barren_per_pattern = crawler.settings.getint("GOVARCHIVE_BARREN_PER_PATTERN", 40)
         spider.max_per_pattern = crawler.settings.getint("GOVARCHIVE_MAX_PER_PATTERN", 2000)
+        spider.full = crawler.settings.getbool("GOVARCHIVE_FULL")
+        spider.robots_obeyed = crawler.settings.getbool("ROBOTSTXT_OBEY")
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -167,16 +193,34 @@ class VnptSpider(Spider):
             for entry in state.unfinished:
                 meta = dict(entry.meta)
                 meta.update(govarchive_frontier_url=entry.url, govarchive_frontier_recorded=True)
-                callback = self._on_asset if entry.kind == "asset" else self._on_page
-                self.resume_requests.append(
-                    Request(
+                if entry.kind == "asset":
+                    callback = self._on_asset
+                elif meta.get("govarchive_discovery"):
+                    callback = self._on_discovery
+                else:
+                    callback = self._on_page
+                if meta.get("govarchive_post") is not None:  # a pager's postback, posted again
+                    request = Request(
+                        meta["govarchive_post_url"],
+                        method="POST",
+                        body=meta["govarchive_post"],
+                        headers={"Content-Type": "application/x-www-form-urlencoded"},
+                        callback=callback,
+                        errback=self._on_error,
+                        priority=entry.priority,
+                        meta=meta,
+                        dont_filter=True,
+                    )
+                else:
+                    request = Request(
                         entry.url,
                         callback=callback,
                         errback=self._on_error,
                         priority=entry.priority,
                         meta=meta,
+                        dont_filter=True,
                     )
-                )
+                self.resume_requests.append(request)
 
     def _page(self, url: str, host: str, priority: int, key: str | None = None, root: bool = False):
         return Request(
@@ -193,8 +237,7 @@ class VnptSpider(Spider):
         host = response.meta["govarchive_site"]
         if response.status == 304:  # conditional request: the archived copy is still current
             key = response.meta.get("govarchive_article_key")
-            capture_id = response.meta.get("govarchive_capture_id")
-            yield PageJudgedItem(capture_id, host, ARTICLE, "not_modified", True)
+            yield PageJudgedItem(_fetch_id(response), host, ARTICLE, "not_modified", True)
             if key and (host, key) not in self.done_articles:
                 self.done_articles.add((host, key))
                 yield ArticleSeenItem(canonicalize(response.url), host)
@@ -212,11 +255,18 @@ class VnptSpider(Spider):
         except NotArticle:
             return
         hrefs = _HREFS(doc)
+        if host not in self.discovering:
+            self.discovering.add(host)
+            yield from self.start_discovery(response, host)
         found_article = False
         for out in self.judge(response, doc, host):
             found_article = found_article or isinstance(out, ArticleItem)
             yield out
-        yield from self.follow(response, hrefs, host, found_article)
+        yield from self.follow(response, hrefs, host, found_article, doc)
+        for feed in discovery.page_feeds(doc, get_base_url(response)):
+            request = self._discovery(feed, host, "feed")
+            if request is not None:
+                yield request
         if self.fetch_assets:
             yield from self.requisites(response, doc, host)
 
@@ -226,12 +276,18 @@ class VnptSpider(Spider):
         know its form); otherwise the article is who its canonical URL says it is. Ends with a
         PageJudgedItem: kind, reason, and whether the page looked like an article."""
         hint = response.meta.get("govarchive_article_key") or article_key(response.url)
-        capture_id = response.meta.get("govarchive_capture_id")
+        capture_id = response.meta.get("govarchive_capture_id")  # the record holding the bytes
+        fetch_id = _fetch_id(response)  # this fetch: its verdict is counted on this crawl
         verdict = judge_page(doc)
+        if response.request is not None and response.request.method == "POST":
+            # A pager's postback: a page of a list, whatever its text; never an article's address.
+            kind = OTHER if verdict.kind == OTHER else LIST
+            yield PageJudgedItem(fetch_id, host, kind, f"postback_{verdict.reason}", False)
+            return
         if verdict.kind != ARTICLE:
             if hint:
                 self.crawler.stats.inc_value(f"govarchive/pages_rejected/{verdict.reason}")
-            yield PageJudgedItem(capture_id, host, verdict.kind, verdict.reason, bool(hint))
+            yield PageJudgedItem(fetch_id, host, verdict.kind, verdict.reason, bool(hint))
             return
         canonical = declared_canonical(doc, response.url)
         if canonical and self.aliases.get(host_of(canonical), host_of(canonical)) != host:
@@ -239,7 +295,7 @@ class VnptSpider(Spider):
         url = canonical or canonicalize(response.url)
         key = hint or article_key(url) or url
         if (host, key) in self.done_articles:
-            yield PageJudgedItem(capture_id, host, ARTICLE, "same_article", True)
+            yield PageJudgedItem(fetch_id, host, ARTICLE, "same_article", True)
             return
         self.done_articles.add((host, key))
         try:
@@ -247,21 +303,21 @@ class VnptSpider(Spider):
         except NotArticle as reason:
             self.crawler.stats.inc_value(f"govarchive/articles_dropped/not_article/{reason}")
             self.crawler.stats.inc_value(f"govarchive/pages_rejected/{reason}")
-            kind = LIST if str(reason) == "list_page" else OTHER
+            kind = refusal_kind(str(reason))
             # A list the extractor recognised is not a failure, unless the URL said article.
             looked = bool(hint) or kind != LIST
-            yield PageJudgedItem(capture_id, host, kind, str(reason), looked)
+            yield PageJudgedItem(fetch_id, host, kind, str(reason), looked)
             return
         if key == url:  # no id we know: the same text at another address is the same article
             text = hashlib.blake2b(
                 f"{art.title}\x1f{art.published_at}\x1f{art.body}".encode(), digest_size=16
             ).hexdigest()
             if (host, text) in self.article_texts:
-                yield PageJudgedItem(capture_id, host, ARTICLE, "same_article", True)
+                yield PageJudgedItem(fetch_id, host, ARTICLE, "same_article", True)
                 return
             self.article_texts.add((host, text))
             self.article_shapes.setdefault(host, set()).add(url_shape(response.url))
-        yield PageJudgedItem(capture_id, host, ARTICLE, "extracted", True)
+        yield PageJudgedItem(fetch_id, host, ARTICLE, "extracted", True)
         yield ArticleItem(
             url=url,
             article_key=key,
@@ -305,7 +361,12 @@ class VnptSpider(Spider):
         )
 
     def follow(
-        self, response: TextResponse, hrefs: list[str], host: str, found_article: bool
+        self,
+        response: TextResponse,
+        hrefs: list[str],
+        host: str,
+        found_article: bool,
+        doc: etree._Element | None = None,
     ) -> Iterator[Request]:
         """Links to crawl next. A page that gave no article and no new article link is barren;
         links found on a chain of barren pages (calendars, empty pagination, facet combinations)
@@ -359,7 +420,180 @@ class VnptSpider(Spider):
             request = self._page(url, host, priority, key)
             request.meta["govarchive_barren"] = barren
             requests.append(request)
+        if doc is not None:
+            requests += self.postbacks(response, doc, host, barren)
         yield from requests
+
+    def postbacks(self, response: TextResponse, doc, host: str, barren: int) -> list[Request]:
+        """An ASP.NET pager's pages, asked for as the browser does: the page's own form posted
+        back with __EVENTTARGET/__EVENTARGUMENT (archived like any exchange, POST body and
+        all). A numbered page is asked for once per list; "next" and the like depend on the
+        page they are on, so they are told apart by that page's links."""
+        out: list[Request] = []
+        pager = list(discovery.pager_postbacks(doc))
+        if not pager:
+            return out
+        own = None
+        for pb in pager:
+            relative = not pb.argument.split("$")[-1].isdigit()
+            if relative and own is None:
+                own = hashlib.blake2b("\x1f".join(_HREFS(doc)).encode(), digest_size=8).hexdigest()
+            key = f"{canonicalize(response.url)}#postback={pb.target},{pb.argument}"
+            key += f",{own}" if relative else ""
+            if key in self.postbacks_seen:
+                continue
+            if self.max_pages and self.pages_scheduled[host] >= self.max_pages:
+                self.crawler.stats.inc_value("govarchive/requests_skipped/max_pages")
+                break
+            pattern = url_pattern(key.split(",", 1)[0])
+            if self.pattern_counts[pattern] >= self.max_per_pattern:
+                self.crawler.stats.inc_value("govarchive/requests_skipped/pattern_limit")
+                continue
+            try:
+                request = FormRequest.from_response(
+                    response,
+                    formxpath="//form[.//input[@name='__VIEWSTATE' or @name='__EVENTTARGET']]",
+                    formdata={"__EVENTTARGET": pb.target, "__EVENTARGUMENT": pb.argument},
+                    dont_click=True,
+                    callback=self._on_page,
+                    errback=self._on_error,
+                    priority=PRIORITY_PAGE,
+                    dont_filter=True,
+                )
+            except ValueError:  # no such form on the page: a postback we cannot make
+                return out
+            self.postbacks_seen.add(key)
+            self.pattern_counts[pattern] += 1
+            self.pages_scheduled[host] += 1
+            self.crawler.stats.inc_value("govarchive/postbacks")
+            request.meta.update(
+                govarchive_site=host,
+                govarchive_barren=barren,
+                govarchive_frontier_key=key,
+                govarchive_post=request.body.decode("latin-1"),
+                govarchive_post_url=request.url,
+            )
+            out.append(request)
+        return out
+
+    # robots.txt, sitemaps, feeds --------------------------------------------------------------
+    def _discovery(self, url: str, host: str, kind: str, *, probe: bool = False) -> Request | None:
+        """A request for a file that names pages (robots.txt, a sitemap, a feed), once a crawl.
+        A probe is for a file the portal may not have: its 404 is no error of the portal."""
+        url = canonicalize(url)
+        if not url.startswith(("http://", "https://")) or url in self.seen_pages:
+            return None
+        if self.max_pages and self.pages_scheduled[host] >= self.max_pages:
+            return None  # --max-pages counts every request for the portal's own files
+        self.pages_scheduled[host] += 1
+        self.seen_pages.add(url)
+        meta: dict[str, Any] = {"govarchive_site": host, "govarchive_discovery": kind}
+        if probe:
+            meta["govarchive_probe"] = True
+            meta["handle_httpstatus_list"] = [403, 404, 410]
+        return Request(
+            url,
+            callback=self._on_discovery,
+            errback=self._on_error,
+            priority=PRIORITY_DISCOVERY,
+            dont_filter=True,
+            meta=meta,
+        )
+
+    def start_discovery(self, response: Response, host: str) -> Iterator[Request]:
+        """At a portal's first page: the sitemaps its robots.txt names (the copy Scrapy fetched
+        for its robots check), else /sitemap.xml; robots.txt itself when robots are not obeyed."""
+        known = self.robots_texts.get(host)
+        if known is None and not self.robots_obeyed:
+            request = self._discovery(
+                urljoin(response.url, "/robots.txt"), host, "robots", probe=True
+            )
+            if request is not None:
+                yield request
+            return
+        named = discovery.robots_sitemaps(*known) if known and known[0] else []
+        for url in named:
+            request = self._discovery(url, host, "sitemap")
+            if request is not None:
+                yield request
+        if not named:
+            yield from self._sitemap_probe(response, host)
+
+    def parse_discovery(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        host = response.meta["govarchive_site"]
+        kind = response.meta.get("govarchive_discovery")
+        capture_id = _fetch_id(response)
+        if response.status >= 400:  # an optional file the portal does not have
+            if capture_id is not None:
+                yield PageJudgedItem(capture_id, host, "probe", f"{kind}_absent", False)
+            if kind == "robots":
+                yield from self._sitemap_probe(response, host)
+            return
+        if capture_id is not None:
+            yield PageJudgedItem(capture_id, host, "discovery", kind or "", False)
+        if kind == "robots":
+            text = response.body.decode("utf-8", "replace")
+            named = discovery.robots_sitemaps(text, response.url)
+            for url in named:
+                request = self._discovery(url, host, "sitemap")
+                if request is not None:
+                    yield request
+            if not named:
+                yield from self._sitemap_probe(response, host)
+        elif kind == "sitemap":
+            shape, entries = discovery.read_sitemap(response.body)
+            self.crawler.stats.inc_value(f"govarchive/discovery/{shape or 'unreadable'}")
+            if shape == "sitemapindex":
+                for entry in entries:
+                    request = self._discovery(entry.url, host, "sitemap")
+                    if request is not None:
+                        yield request
+            else:
+                yield from self._discovered(response, [(e.url, e.lastmod) for e in entries], host)
+        elif kind == "feed":
+            links = discovery.feed_links(response.body)
+            yield from self._discovered(response, [(u, None) for u in links], host)
+
+    def _sitemap_probe(self, response: Response, host: str) -> Iterator[Request]:
+        """/sitemap.xml, asked for when robots.txt names no sitemap (or there is none)."""
+        request = self._discovery(
+            urljoin(response.url, "/sitemap.xml"), host, "sitemap", probe=True
+        )
+        if request is not None:
+            yield request
+
+    def _discovered(self, response: Response, entries: list, host: str) -> Iterator[Any]:
+        """Pages a sitemap or feed names, crawled like linked pages. A sitemap's lastmod no later
+        than when the archive last confirmed the article skips it: it is seen, unchanged."""
+        for raw, lastmod in entries:
+            link = resolve_link(response.url, raw)
+            if link is None or not link.followable or link.url in self.seen_pages:
+                continue
+            if self.aliases.get(link.host, link.host) != host:
+                continue
+            if lastmod is not None and not self.full and self.article_seen_at is not None:
+                seen_at = self.article_seen_at(host, link.url)
+                if seen_at is not None and lastmod <= seen_at:
+                    self.seen_pages.add(link.url)
+                    key = link.article_key or link.url
+                    self.done_articles.add((host, key))
+                    self.crawler.stats.inc_value("govarchive/discovery/unchanged_by_lastmod")
+                    yield ArticleSeenItem(link.url, host)
+                    continue
+            if self.max_pages and self.pages_scheduled[host] >= self.max_pages:
+                self.crawler.stats.inc_value("govarchive/requests_skipped/max_pages")
+                return
+            shapes = self.article_shapes.get(host)
+            shaped = bool(shapes and url_shape(link.url) in shapes)
+            key = link.article_key
+            if key:
+                self.scheduled_articles.add((host, key))
+            self.pages_scheduled[host] += 1
+            self.seen_pages.add(link.url)
+            self.crawler.stats.inc_value("govarchive/discovery/pages")
+            yield self._page(
+                link.url, host, PRIORITY_ARTICLE if key or shaped else PRIORITY_PAGE, key
+            )
 
     def _new_links(
         self, response: TextResponse, hrefs: list[str], host: str
