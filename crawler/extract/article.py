@@ -70,10 +70,15 @@ def parse_html(html: str) -> etree._Element:
 
 
 def extract_article(
-    html: str | etree._Element, url: str, profile: SiteProfile | None = None
+    html: str | etree._Element,
+    url: str,
+    profile: SiteProfile | None = None,
+    trace: dict[str, etree._Element] | None = None,
 ) -> Extracted:
     """The article on a page (HTML text or a tree from parse_html, which it changes), or
-    NotArticle with the reason. `profile` overrides the general rules where it gives selectors."""
+    NotArticle with the reason. `profile` overrides the general rules where it gives selectors.
+    `trace`, when given, receives the elements found (title, body, summary), even on a refusal:
+    `govarchive inspect` shows them as the selectors that would pin a skin."""
     doc = parse_html(html) if isinstance(html, str) else html
     for el in list(doc.iter(*DROP_TAGS)):
         _drop(el)
@@ -83,7 +88,12 @@ def extract_article(
                 _drop(el)
     for el in list(doc.iter(etree.Comment)):
         _drop(el)
-    return _Page(doc, url, profile).extract()
+    page = _Page(doc, url, profile)
+    try:
+        return page.extract()
+    finally:
+        if trace is not None:
+            trace.update(page.found)
 
 
 def _drop(el: etree._Element) -> None:
@@ -119,6 +129,7 @@ class _Page:
         self.doc = doc
         self.url = url
         self.profile = profile
+        self.found: dict[str, etree._Element] = {}  # parts found, for extract_article's trace
         self._chrome: dict[etree._Element, bool] = {}
         self.order = {el: i for i, el in enumerate(doc.iter())}
         self._leaves: set[etree._Element] | None = None
@@ -238,8 +249,16 @@ class _Page:
         if chosen is not None:
             return chosen
         scores: dict[etree._Element, float] = defaultdict(float)
+        footers: set[etree._Element] = set()  # containers holding a footer line
         for el in blocks:
             text = self.line(el)
+            if markers.FOOTER_LINE.match(text):
+                parent = el.getparent()
+                if parent is not None:
+                    footers.add(parent)
+                    if parent.getparent() is not None:
+                        footers.add(parent.getparent())
+                continue
             if len(text) < 20 or self._in_chrome(el) or markers.CHROME_LINE.match(text):
                 continue
             link_chars = sum(len(self.line(a)) for a in el.iter("a"))
@@ -256,6 +275,8 @@ class _Page:
             grand = parent.getparent()
             if grand is not None:
                 scores[grand] += len(text) / 2
+        for el in footers:
+            scores.pop(el, None)
         if not scores:
             raise NotArticle("empty_body")
         best = max(scores, key=lambda el: (scores[el], -self.order[el]))
@@ -287,8 +308,10 @@ class _Page:
     # the whole page ---------------------------------------------------------------------------
     def extract(self) -> Extracted:
         title_el, title = self.find_title()
+        self.found["title"] = title_el
         blocks = self.leaf_blocks_after(title_el)
         container = self.find_body(title_el, blocks)
+        self.found["body"] = container
         _reject_non_article(container, self.line)
         module = self._common_ancestor(title_el, container)
 
@@ -296,6 +319,7 @@ class _Page:
         title = clean_line(flags.fix(_text_content(title_el)))
         summary, lead_el = self.find_lead(title_el, container, blocks)
         if lead_el is not None:
+            self.found["summary"] = lead_el
             summary = clean_line(flags.fix(_text_content(lead_el)))
         parts = BodyParts(self.url, flags, self.is_leaf)
         for seg in segments(container, self.is_leaf):
@@ -318,7 +342,7 @@ class _Page:
                     parts.remove(para)
         parts.byline()
 
-        author = parts.author
+        author = flags.same_document(parts.author) if parts.author else ""
         body = "\n\n".join(p.text for p in parts.paragraphs)
         if len(body) < MIN_BODY_CHARS:
             raise NotArticle("empty_body")
@@ -406,7 +430,11 @@ class _Page:
         return _iso_meta(meta[0]) if meta else None
 
     def find_category(self, title: str) -> str:
-        for el in self.doc.iter("div", "ul", "ol", "nav", "p", "span"):
+        """The last name in the breadcrumb ("Trang chủ › section"): of the elements that read
+        like one, the one with fewest links, so a column holding the crumb and a list of other
+        articles does not pass for it."""
+        best: tuple[int, str] | None = None
+        for el in self.doc.iter("div", "ul", "ol", "nav", "p", "span", "td"):
             links = el.findall(".//a")
             if len(links) < 2 or len(links) > 8:
                 continue
@@ -421,9 +449,9 @@ class _Page:
             if not re.search(r"[›»>/|]", whole) and not markers.CRUMB_HINT.search(_attr_hint(el)):
                 continue
             names = [t for t in texts[1:] if t and t != title]
-            if names:
-                return names[-1]
-        return ""
+            if names and (best is None or len(links) < best[0]):
+                best = (len(links), names[-1])
+        return best[1] if best else ""
 
 
 def _reject_non_article(container: etree._Element, line: Callable[[etree._Element], str]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.extract.legacy import convert_legacy, from_tcvn3, from_vni
+from crawler.extract.legacy import convert_legacy, from_tcvn3, from_vni, validity
 
 
 class TextFlags:
@@ -31,6 +31,17 @@ class TextFlags:
     def converter(self):
         """The conversion the last fix() applied, for the same block's markup."""
         return {"tcvn3": from_tcvn3, "vni": from_vni}.get(self.last or "")
+
+    def same_document(self, text: str) -> str:
+        """A short line (a byline) of a document whose body was in a legacy encoding: too short
+        to be judged on its own ("Vuõ Hoàng Nhung" is VNI for "Vũ Hồng Nhung", yet "Hoàng"
+        reads as Unicode), it is converted the body's way when that reads better."""
+        for encoding, convert in (("tcvn3", from_tcvn3), ("vni", from_vni)):
+            if f"legacy_{encoding}" in self.flags:
+                converted = convert(text)
+                if converted != text and validity(converted) > validity(text):
+                    return converted
+        return text
 
     def sorted(self) -> list[str]:
         return sorted(self.flags)

@@ -17,6 +17,13 @@ CHROME_LINE = re.compile(
     r"|anh tin bai|ảnh tin bài|tin mới nhất|tin mới|tin xem nhiều|chia sẻ:|tags?:?)$",
     re.I,
 )
+# Lines only a portal's footer carries (the unit's name as the owner, copyright, licence, the
+# builder): a container holding one is the footer, never an article body, whatever its class.
+FOOTER_LINE = re.compile(
+    r"^(?:cơ quan chủ quản|bản quyền|copyright|©|ghi rõ nguồn|designed by|thiết kế bởi"
+    r"|giấy phép (?:số|thiết lập)|chịu trách nhiệm (?:chính|nội dung)|người chịu trách nhiệm)",
+    re.I,
+)
 # Headings that start the portal's own lists under an article: the article ends before them.
 END_OF_ARTICLE = re.compile(
     r"^(?:tin liên quan|các tin khác|tin khác|tin cùng chuyên mục|bài viết liên quan|ý kiến bạn đọc"
@@ -44,7 +51,7 @@ AUTHOR_HINT = re.compile(r"author|tacgia|tac-gia|byline|writer|signature", re.I)
 CHROME_HINT = re.compile(
     r"footer|bottom|copyright|menu|(?<![a-z])nav|sidebar|banner|header|counter|thongke|visitor"
     r"|related|lienquan|tinkhac|other-?news|comment|feedback|ykien|share|social|toolbar|tools"
-    r"|breadcrumb|path-?link|audio|weblink|lienket|login",
+    r"|breadcrumb|path-?link|audio|weblink|lienket|login|chantrang|dautrang",
     re.I,
 )
 CRUMB_HINT = re.compile(r"breadcrumb|crumb|path|duongdan|navigator", re.I)

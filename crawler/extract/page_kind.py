@@ -79,6 +79,7 @@ def _best_free_text(doc: etree._Element) -> int:
     scores its paragraphs; a list item scores its lead minus its own title, near nothing."""
     scores: dict[etree._Element, int] = {}
     chrome: dict[etree._Element, bool] = {}
+    footers: set[etree._Element] = set()
     for node in _LONG_TEXTS(doc):
         el = node.getparent()
         if el is None:
@@ -90,7 +91,12 @@ def _best_free_text(doc: etree._Element) -> int:
         container = el.getparent() if el is not None else None
         if container is None or _in_chrome(container, chrome):
             continue
+        if markers.FOOTER_LINE.match(node.strip()):  # the portal's owner, copyright, licence
+            footers.add(container)
+            continue
         scores[container] = scores.get(container, 0) + len(node.strip())
+    for container in footers:
+        scores.pop(container, None)
     best = 0
     headlines: dict[etree._Element, int] = {}
     items: dict[tuple, int] = {}  # (parent, tag, class) -> like siblings linking a headline
@@ -152,6 +158,11 @@ def _in_chrome(el: etree._Element | None, memo: dict[etree._Element, bool]) -> b
     for node in path:
         memo[node] = answer
     return answer
+
+
+def refusal_kind(reason: str) -> str:
+    """What a page the extractor refused is: a list when it said so, else other."""
+    return LIST if reason == "list_page" else OTHER
 
 
 def declared_canonical(doc: etree._Element, url: str) -> str | None:

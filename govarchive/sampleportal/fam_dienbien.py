@@ -177,8 +177,14 @@ def article_page(site: Site, art: Article, query: dict[str, str]) -> str:
     others = [
         a for a in site.portal.listed(art.category)[: site.profile.page_size] if a.id != art.id
     ]
+    cat = art.category
+    crumb = (  # WebForms portals name the article's section above it, as "Trang chủ » section"
+        f'<tr><td class="DuongDan"><a href="/Default.aspx">Trang chủ</a> » '
+        f'<a href="/Pages/DanhSachTin.aspx?CatID={cat.catid}">{escape(cat.name)}</a></td></tr>'
+    )
     main = (
         '<table class="tblChiTiet" width="100%" cellpadding="4">'
+        f"{crumb}"
         f'<tr><td class="ChiTiet_TieuDe"><span id="{prefix}lblTitle" class="TieuDe" '
         f'style="font-weight:bold;font-size:13pt;">{t(art, art.title)}</span></td></tr>'
         f'<tr><td class="ChiTiet_Ngay"><span id="{prefix}lblDate">{escape(art.date_text())}</span></td></tr>'
