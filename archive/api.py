@@ -10,7 +10,9 @@ a.sql("SELECT category, count(*) AS n FROM articles GROUP BY category")
 
 from __future__ import annotations
 
+import gzip
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from archive.lock import ArchiveLock
 from archive.readonly import guard, refused
 from archive.schema import migrations
 from archive.search import Hit, article_filters, search
+from archive.warc import read_record
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,16 @@ def _upgrade_if_behind(folder: ArchiveFolder) -> None:
     if behind:
         with ArchiveLock(folder.root):
             open_database(folder.db_path).close()
+
+
+@dataclass(frozen=True)
+class CapturedPage:
+    url: str
+    capture_id: int
+    status: int  # a 304 revisit confirmed the held 200
+    fetched_at: str
+    content_type: str
+    body: bytes
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,41 @@ class Archive:
         versions = [Version(*v) for v in old]
         versions.append(Version(*row[1:8]))
         return versions, row[8]
+
+    def page(self, url: str) -> CapturedPage | None:
+        """The latest archived response to a GET of `url` (any status), its body as the server
+        meant it (Content-Encoding undone), read from the WARC record that holds the payload."""
+        with self.snapshot():
+            row = self.con.execute(
+                "SELECT id, status, fetched_at, warc_file, warc_offset, record_type, refers_to "
+                "FROM captures WHERE url = ? AND method = 'GET' AND warc_file IS NOT NULL "
+                "ORDER BY id DESC LIMIT 1",
+                [url],
+            ).fetchone()
+            if row is None:
+                return None
+            capture_id, status, fetched_at, name, offset, record_type, refers_to = row
+            if record_type == "revisit" and refers_to is not None:  # the payload is elsewhere
+                held = self.con.execute(
+                    "SELECT warc_file, warc_offset FROM captures WHERE id = ?", [refers_to]
+                ).fetchone()
+                if held is None:
+                    return None
+                name, offset = held
+        http, body = read_record(self.folder.warc_dir / name, offset)
+        encoding = (http.get_header("Content-Encoding") or "").lower().strip()
+        if encoding in ("gzip", "x-gzip"):
+            body = gzip.decompress(body)
+        elif encoding == "deflate":
+            body = zlib.decompress(body)
+        return CapturedPage(
+            url=url,
+            capture_id=int(capture_id),
+            status=200 if status == 304 else int(status),
+            fetched_at=fetched_at,
+            content_type=http.get_header("Content-Type") or "",
+            body=body,
+        )
 
     def sql(self, statement: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         """Any read-only SQL; a statement that would write, or open or create a file, fails."""

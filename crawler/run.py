@@ -40,6 +40,12 @@ class SiteReport:
     errors: int
     articles_unchanged: int = 0
     crawl_id: int = 0
+    pages_html: int = 0
+    pages_article: int = 0
+    pages_list: int = 0
+    pages_other: int = 0
+    pages_rejected: int = 0
+    warning: str | None = None
 
 
 @dataclass
@@ -183,7 +189,8 @@ def site_reports(folder: ArchiveFolder, crawl_ids: list[int]) -> list[SiteReport
         marks = ",".join("?" * len(crawl_ids))
         rows = con.execute(
             "SELECT s.host, s.root_url, c.status, c.error, c.pages, c.articles_new, "
-            "c.articles_updated, c.errors, c.articles_unchanged, c.id "
+            "c.articles_updated, c.errors, c.articles_unchanged, c.id, c.pages_html, "
+            "c.pages_article, c.pages_list, c.pages_other, c.pages_rejected, c.warning "
             f"FROM crawls c JOIN sites s ON s.id = c.site_id "
             f"WHERE c.id IN ({marks}) ORDER BY c.id",
             crawl_ids,

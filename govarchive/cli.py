@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from archive.errors import ArchiveError
-from govarchive import __version__, cli_archivist, cli_ops
+from govarchive import __version__, cli_archivist, cli_inspect, cli_ops
 from govarchive.cliutil import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -177,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_archivist.add_parsers(sub)
     cli_ops.add_parsers(sub)
+    cli_inspect.add_parsers(sub)
 
     demo = sub.add_parser(
         "demo",
@@ -350,9 +351,11 @@ def _in_workers(args: argparse.Namespace):
 
 def _report(report, console: Console) -> int:
     """The summary table, one error line per portal that failed, and the exit status."""
-    from govarchive.report import failures, print_report
+    from govarchive.report import failures, print_report, warnings
 
     print_report(report, console)
+    for line in warnings(report):  # the portal was crawled, but not read: say so, and how
+        print(f"govarchive: {one_line(line)}", file=sys.stderr)
     problems = failures(report)
     for line in problems:
         print(f"govarchive: error: {one_line(line)}", file=sys.stderr)
@@ -536,6 +539,7 @@ COMMANDS = {
     "sample-portal": cmd_sample_portal,
     **cli_archivist.COMMANDS,
     **cli_ops.COMMANDS,
+    **cli_inspect.COMMANDS,
 }
 
 if __name__ == "__main__":

@@ -266,6 +266,13 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
         f"WARC bytes written {c['bytes_written']:,}")  # fmt: skip
     out(f"  articles: new {c['articles_new']}, changed {c['articles_updated']}, "
         f"unchanged {c['articles_unchanged']}, gone {c['articles_gone']}")  # fmt: skip
+    refused = json.loads(c["rejected_reasons"] or "{}")
+    why = ", ".join(f"{k} {n}" for k, n in refused.items())
+    out(f"  HTML pages {c['pages_html']}: article {c['pages_article']}, list {c['pages_list']}, "
+        f"other {c['pages_other']}; article-looking pages refused {c['pages_rejected']}"
+        + (f" ({why})" if why else ""))  # fmt: skip
+    if c["warning"]:
+        out(f"  warning: {c['warning']}")
     for label, items in (("new", report.new), ("changed", report.changed), ("gone", report.gone)):
         for url, title in items[:20]:
             out(f"  {label}: {title}  {url}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -10,22 +11,30 @@ from crawler.run import CrawlReport
 
 def print_report(report: CrawlReport, console: Console) -> None:
     table = Table(
-        title=f"Crawl of {len(report.sites)} portal(s) into {report.archive} (articles: new, changed, unchanged)"
+        title=f"Crawl of {len(report.sites)} portal(s) into {report.archive}",
+        caption="pages: responses (of them HTML); a/l/o: HTML pages judged article/list/other; "
+        "refused: article-looking pages not read; n/c/u: articles new/changed/unchanged",
+        box=box.SIMPLE_HEAD,
     )
-    columns = ("crawl", "portal", "status", "pages", "new", "changed", "unchanged", "errors")
-    for column in columns:
+    widest = max((len(site.host) for site in report.sites), default=10)
+    for column in ("crawl", "portal", "status", "pages", "a/l/o", "refused", "n/c/u", "errors"):
+        portal = column == "portal"
         table.add_column(
-            column, justify="left" if column in ("portal", "status") else "right", overflow="fold"
+            column,
+            justify="left" if column in ("portal", "status") else "right",
+            overflow="fold",
+            no_wrap=not portal,
+            min_width=min(widest, 30) if portal else None,
         )
     for site in report.sites:
         table.add_row(
             str(site.crawl_id),
-            site.root_url,
+            site.host,
             site.status,
-            str(site.pages),
-            str(site.articles_new),
-            str(site.articles_updated),
-            str(site.articles_unchanged),
+            f"{site.pages} ({site.pages_html})",
+            f"{site.pages_article}/{site.pages_list}/{site.pages_other}",
+            str(site.pages_rejected),
+            f"{site.articles_new}/{site.articles_updated}/{site.articles_unchanged}",
             str(site.errors),
         )
     console.print(table)
@@ -38,6 +47,11 @@ def print_report(report: CrawlReport, console: Console) -> None:
         console.print(f"log: {report.log_file}")
     if report.sites:
         console.print(f"details: govarchive report CRAWL_ID --archive {report.archive}")
+
+
+def warnings(report: CrawlReport) -> list[str]:
+    """One line per portal the crawl could not read well, saying what to run next."""
+    return [f"warning: {site.warning}" for site in report.sites if site.warning]
 
 
 def failures(report: CrawlReport) -> list[str]:

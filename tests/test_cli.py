@@ -196,6 +196,11 @@ BAD_ARGUMENTS = {
         (["sql", "SELECT 1", "--archive", "/nonexistent/archive"], 1),
         (["sql"], 2),
     ],
+    "inspect": [
+        (["inspect", "http://x.vn/a-1", "--from-archive", "--archive", "/nonexistent/archive"], 1),
+        (["inspect", "x.vn/a-1"], 2),
+        (["inspect"], 2),
+    ],
     "history": [
         (["history", "http://x.vn/a-1", "--archive", "/nonexistent/archive"], 1),
         (["history"], 2),

@@ -305,6 +305,14 @@ def test_report_history_crawls(archive, crawl_id, url, fmt, site):
     run("crawls", *([f"--site={site}"] if site is not None else []), "--archive", str(archive))
 
 
+@FUZZ
+@given(url=URLS, fmt=st.sampled_from(["text", "json"]))
+@example(url="http://[::1", fmt="text")
+def test_inspect_from_archive(archive, url, fmt):
+    """--from-archive only: a generated URL is never fetched."""
+    run("inspect", url, "--from-archive", "--format", fmt, "--archive", str(archive))
+
+
 ANY_ARGS = st.lists(
     st.one_of(
         WORDS,
