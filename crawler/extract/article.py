@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -30,8 +31,10 @@ from crawler.extract.markup import is_bold as _is_bold
 from crawler.extract.markup import is_italic as _is_italic
 from crawler.extract.markup import right_aligned as _right_aligned
 from crawler.extract.markup import text_content as _text_content
+from crawler.extract.page_kind import in_list_item
 from crawler.extract.profiles import SiteProfile
 from crawler.extract.text import clean_line
+from crawler.urls import canonicalize
 
 DROP_TAGS = ["script", "style", "noscript", "iframe", "select", "textarea", "button", "input",
              "audio", "video", "object", "embed", "svg", "canvas", "map", "label"]  # fmt: skip
@@ -313,6 +316,7 @@ class _Page:
         container = self.find_body(title_el, blocks)
         self.found["body"] = container
         _reject_non_article(container, self.line)
+        self._reject_teaser(title_el, container)
         module = self._common_ancestor(title_el, container)
 
         flags = TextFlags()
@@ -361,6 +365,26 @@ class _Page:
             body_html=parts.body_html(),
             text_flags=flags.sorted(),
         )
+
+    def _reject_teaser(self, title_el: etree._Element, container: etree._Element) -> None:
+        """A body found under a heading that links to another page is a teaser in a list (the
+        short last page of a category, one or two items): an article's own title never links
+        elsewhere. Looked for in the body and up to two blocks around it, short of the block
+        holding the page's title (where an article's related links may sit)."""
+        here = {canonicalize(self.url)}
+        node: etree._Element | None = container
+        for _ in range(3):
+            if node is None or title_el in node.iter():
+                return
+            for heading in node.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+                link = next(heading.iter("a"), None)
+                if link is None or not link.get("href"):
+                    continue
+                target = canonicalize(urljoin(self.url, link.get("href", "").strip()))
+                covers = len(self.line(link)) >= 0.8 * max(len(self.line(heading)), 1)
+                if covers and target not in here and not link.get("href", "").startswith("#"):
+                    raise NotArticle("list_page")
+            node = node.getparent()
 
     def _last_order(self, el: etree._Element) -> int:
         last = el
@@ -430,28 +454,35 @@ class _Page:
         return _iso_meta(meta[0]) if meta else None
 
     def find_category(self, title: str) -> str:
-        """The last name in the breadcrumb ("Trang chủ › section"): of the elements that read
-        like one, the one with fewest links, so a column holding the crumb and a list of other
-        articles does not pass for it."""
-        best: tuple[int, str] | None = None
-        for el in self.doc.iter("div", "ul", "ol", "nav", "p", "span", "td"):
+        """The last name in the breadcrumb ("Trang chủ › section"): the first element that reads
+        like one, or the innermost such element inside it, so a column holding the crumb and a
+        list of other articles does not pass for it."""
+        found = self._crumb(self.doc.iter(*_CRUMB_TAGS), title)
+        while found is not None:
+            inner = self._crumb(found[0].iterdescendants(*_CRUMB_TAGS), title)
+            if inner is None:
+                return found[1]
+            found = inner
+        return ""
+
+    def _crumb(self, elements, title: str) -> tuple[etree._Element, str] | None:
+        for el in elements:
             links = el.findall(".//a")
             if len(links) < 2 or len(links) > 8:
                 continue
             texts = [self.line(a) for a in links]
-            if texts[0].lower() not in (
-                "trang chủ",
-                "trang chu",
-                "home",
-            ) and not markers.CRUMB_HINT.search(_attr_hint(el)):
+            hinted = markers.CRUMB_HINT.search(_attr_hint(el))
+            if texts[0].lower() not in ("trang chủ", "trang chu", "home") and not hinted:
                 continue
-            whole = self.line(el)
-            if not re.search(r"[›»>/|]", whole) and not markers.CRUMB_HINT.search(_attr_hint(el)):
+            if not hinted and not re.search(r"[›»>/|]", self.line(el)):
                 continue
             names = [t for t in texts[1:] if t and t != title]
-            if names and (best is None or len(links) < best[0]):
-                best = (len(links), names[-1])
-        return best[1] if best else ""
+            if names:
+                return el, names[-1]
+        return None
+
+
+_CRUMB_TAGS = ("div", "ul", "ol", "nav", "p", "span", "td")
 
 
 def _reject_non_article(container: etree._Element, line: Callable[[etree._Element], str]) -> None:
@@ -464,6 +495,8 @@ def _reject_non_article(container: etree._Element, line: Callable[[etree._Elemen
         rows = [r for r in table.iter("tr") if len(r.findall("td") + r.findall("th")) >= 2]
         if len(rows) >= 3:
             raise NotArticle("table_page")
+    if in_list_item(container):
+        raise NotArticle("list_page")
     text_len = len(line(container)) or 1
     headlines = [a for a in container.iter("a") if len(line(a)) >= 25]
     link_len = sum(len(line(a)) for a in headlines)

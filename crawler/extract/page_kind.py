@@ -11,6 +11,7 @@ article" would lose an article.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -19,6 +20,7 @@ from lxml import etree
 from crawler.extract import markers
 from crawler.urls import canonicalize, is_file_link
 
+DIGITS = re.compile(r"\d+")
 ARTICLE = "article"
 LIST = "list"
 OTHER = "other"
@@ -98,47 +100,106 @@ def _best_free_text(doc: etree._Element) -> int:
     for container in footers:
         scores.pop(container, None)
     best = 0
-    headlines: dict[etree._Element, int] = {}
-    items: dict[tuple, int] = {}  # (parent, tag, class) -> like siblings linking a headline
+    memo = ListItems()
     for container, text in sorted(scores.items(), key=lambda kv: -kv[1]):
         if text <= best:
             break
-        own = _headline_chars(container, headlines)
-        if own and _like_items(container, headlines, items) >= 3:
-            continue  # one item of a list: its lead is not an article's body
-        best = max(best, text - 2 * own)
+        if memo.holds(container):
+            continue  # inside one item of a list: its lead is not an article's body
+        best = max(best, text - 2 * memo.headline_chars(container))
     return best
 
 
+class ListItems:
+    """Which elements sit inside one item of a list of articles: an element linking a headline
+    that has two or more like siblings (same tag, classes alike once their digits are gone)
+    linking a headline each. The shape of every list of articles, whatever its markup: <li>,
+    <tr>, <div class="item">, <article class="post-884 post">. Answers are kept per page."""
+
+    CLIMB = 3  # an excerpt sits a level or two below its item
+
+    def __init__(self) -> None:
+        self._headlines: dict[etree._Element, int] = {}
+        self._items: dict[etree._Element, bool] = {}
+        self._children: dict[etree._Element, list] = {}
+        self._linked: dict[etree._Element, bool] = {}
+
+    def headline_chars(self, el: etree._Element) -> int:
+        return _headline_chars(el, self._headlines)
+
+    def links_headline(self, el: etree._Element) -> bool:
+        """Whether `el` links another page's title: the first such link answers."""
+        known = self._linked.get(el)
+        if known is None:
+            known = self._headlines.get(el, 0) > 0 or any(
+                not is_file_link((a.get("href") or "").strip()) for a in _LONG_LINKS(el)
+            )
+            self._linked[el] = known
+        return known
+
+    def holds(self, el: etree._Element) -> bool:
+        node: etree._Element | None = el
+        for _ in range(self.CLIMB):
+            if node is None or not isinstance(node.tag, str):
+                return False
+            if self.links_headline(node):
+                return self._is_item(node)  # the nearest element with a headline decides
+            node = node.getparent()
+        return False
+
+    def _is_item(self, el: etree._Element) -> bool:
+        known = self._items.get(el)
+        if known is None:
+            parent = el.getparent()
+            known = parent is not None and self._like_siblings(parent, el) >= 3
+            self._items[el] = known
+        return known
+
+    def _like_siblings(self, parent: etree._Element, el: etree._Element) -> int:
+        """Children of `parent` like `el` that link a headline: exact shapes counted once per
+        parent, the looser likeness tried only when they are too few."""
+        children = self._children.get(parent)
+        if children is None:
+            children = [
+                ((c.tag, _class_shape(c)), self.links_headline(c))
+                for c in parent
+                if isinstance(c.tag, str)
+            ]
+            self._children[parent] = children
+        shape = (el.tag, _class_shape(el))
+        exact = sum(1 for s, linked in children if linked and s == shape)
+        if exact >= 3:
+            return exact
+        return sum(1 for s, linked in children if linked and _alike(s, shape))
+
+
+def _class_shape(el: etree._Element) -> frozenset[str]:
+    return frozenset(DIGITS.sub("", c) for c in (el.get("class") or "").split())
+
+
+def _alike(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]]) -> bool:
+    """Same tag, and classes that share at least half of all they name (digits set aside)."""
+    if a[0] != b[0]:
+        return False
+    if not a[1] and not b[1]:
+        return True
+    return len(a[1] & b[1]) * 2 >= len(a[1] | b[1])
+
+
 def _headline_chars(el: etree._Element, memo: dict[etree._Element, int]) -> int:
-    """Characters of the titles of other pages linked inside `el` (files are not titles)."""
+    """Characters of the titles of other pages linked inside `el` (files are not titles). The
+    long links are found by XPath, in C; only those are read in Python."""
     known = memo.get(el)
     if known is None:
         known = 0
-        for a in el.iter("a"):
-            text = " ".join("".join(a.itertext()).split())
-            if len(text) >= HEADLINE and not is_file_link((a.get("href") or "").strip()):
-                known += len(text)
+        for a in _LONG_LINKS(el):
+            if not is_file_link((a.get("href") or "").strip()):
+                known += len(" ".join("".join(a.itertext()).split()))
         memo[el] = known
     return known
 
 
-def _like_items(el: etree._Element, headlines: dict, memo: dict[tuple, int]) -> int:
-    """How many siblings share el's tag and class and link a headline each: three or more is
-    the shape of every list of articles, whatever its markup."""
-    parent = el.getparent()
-    if parent is None:
-        return 0
-    key = (parent, el.tag, el.get("class"))
-    count = memo.get(key)
-    if count is None:
-        count = sum(
-            1
-            for sib in parent
-            if sib.tag == el.tag and sib.get("class") == key[2] and _headline_chars(sib, headlines)
-        )
-        memo[key] = count
-    return count
+_LONG_LINKS = etree.XPath(f".//a[string-length(normalize-space(.)) >= {HEADLINE}]")
 
 
 def _in_chrome(el: etree._Element | None, memo: dict[etree._Element, bool]) -> bool:
@@ -175,3 +236,9 @@ def declared_canonical(doc: etree._Element, url: str) -> str | None:
             if absolute.startswith(("http://", "https://")):
                 return canonicalize(absolute)
     return None
+
+
+def in_list_item(el: etree._Element) -> bool:
+    """Is `el` inside one item of a list of articles (see ListItems)? The extractor's check on
+    the body it chose: an excerpt in a list is no article's body."""
+    return ListItems().holds(el)
