@@ -105,9 +105,19 @@ class ArchiveSession:
             self.db.reopen_crawl(previous)
 
     def frontier_record(
-        self, host: str, entries: list[tuple[str, str, int, dict]], done_url: str | None
+        self,
+        host: str,
+        entries: list[tuple[str, str, int, dict]],
+        done_url: str | None,
+        verdict: tuple[int, str, str, bool] | None = None,
     ) -> None:
-        self.frontier.add_many(self.crawl_for(host), entries, done_url)
+        """A parsed page's new requests, the page marked done, and what the page was judged to
+        be (capture id, kind, reason, article-like), in one transaction."""
+        assert self.db is not None
+        with write_transaction(self.db.db):
+            self.frontier.add_many(self.crawl_for(host), entries, done_url)
+            if verdict is not None:
+                self.db.judge_page(*verdict)
 
     def frontier_done(self, host: str, url: str) -> None:
         self.frontier.done(self.crawl_for(host), url)
@@ -209,10 +219,6 @@ class ArchiveSession:
         """When the archive last confirmed the article at `url` (aware UTC), or None."""
         assert self.db is not None
         return self.db.article_seen_at(self.site_ids[host], url)
-
-    def judge_page(self, capture_id: int, kind: str, reason: str, article_like: bool) -> None:
-        assert self.db is not None
-        self.db.judge_page(capture_id, kind, reason, article_like)
 
     def record_attachment_file(self, url: str, **facts: Any) -> int:
         assert self.db is not None

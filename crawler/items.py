@@ -42,14 +42,3 @@ class ArticleSeenItem:
 
     url: str
     site: str
-
-
-@dataclass
-class PageJudgedItem:
-    """What an HTML page was judged to be, kept on its capture for the crawl's report."""
-
-    capture_id: int | None
-    site: str
-    kind: str  # article, list, other
-    reason: str  # why: extracted, same_article, list_page, script_rendered, no_title, ...
-    article_like: bool  # the URL or the page's text said article: a refusal is worth reporting

@@ -6,9 +6,11 @@ import sqlite3
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from crawler.run import CrawlReport, run_crawl
-from govarchive.report import print_report
+from govarchive.report import print_report, warnings
+from govarchive.sampleportal.content import DEFAULT_PROFILES
 from govarchive.sampleportal.gold import gold_articles
 from govarchive.sampleportal.process import SamplePortalProcess
 from govarchive.sampleportal.site import Site
@@ -39,8 +41,14 @@ def check_gold(db_path: Path, sites: list[Site]) -> tuple[int, list[str]]:
     return found, problems
 
 
+# The three vnPortal skins the crawler was built on, and portals in skins unlike them: a `.html`
+# skin with CKEditor bodies and a feed, a WebForms skin with a postback pager and a gzipped
+# sitemap, and one that renders in the browser (the crawl says so in a warning).
+DEMO_PROFILES = (*DEFAULT_PROFILES, "laichau", "dienbien", "jsportal")
+
+
 def run_demo(archive: str | None, console: Console) -> int:
-    with SamplePortalProcess() as servers:
+    with SamplePortalProcess(DEMO_PROFILES) as servers:
         for site in servers.sites:
             console.print(f"serving sample portal [bold]{site.profile.site_name}[/] at {site.base}")
         console.print(f"serving its storage host at {servers.sites[0].storage}")
@@ -52,7 +60,9 @@ def run_demo(archive: str | None, console: Console) -> int:
             progress=True,
         )
         print_report(report, console)
-        total = sum(len(site.portal.articles) for site in servers.sites)
+        for line in warnings(report):
+            console.print(Text(line, style="yellow"))  # not markup: a URL may hold "["
+        total = sum(len(gold_articles(site)) for site in servers.sites)
         found, problems = check_gold(report.archive / "archive.db", servers.sites)
     for line in problems:
         console.print(f"[red]missing or wrong:[/] {line}")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from govarchive.cli import COMMANDS as CLI_COMMANDS
-from govarchive.sampleportal.content import DEFAULT_PROFILES, build_portal
+from govarchive.sampleportal.content import build_portal
 from tests.conftest import BIN, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -142,9 +142,16 @@ def test_scrapy_crawl_uses_the_same_spider(sample_portal, tmp_path):
 def test_demo_reports_every_gold_article(tmp_path):
     result = run_cli("demo", "--archive", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr
-    total = sum(len(build_portal(p).articles) for p in DEFAULT_PROFILES)
-    assert total == 64
+    from govarchive.demo import DEMO_PROFILES
+    from govarchive.sampleportal.gold import gold_articles
+    from govarchive.sampleportal.site import Site
+
+    total = sum(
+        len(gold_articles(Site(build_portal(p), "http://h", "http://s"))) for p in DEMO_PROFILES
+    )
+    assert total == 64 + 22 + 24  # the three tested skins, laichau, dienbien; jsportal has none
     assert f"all {total} gold articles stored, each once" in result.stdout
+    assert "renders its content in the browser" in result.stdout
 
 
 def test_contact_url_goes_into_the_user_agent(sample_portal, tmp_path):

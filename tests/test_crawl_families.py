@@ -299,3 +299,49 @@ def test_inspect_refuses_bad_input_in_one_line(crawled):
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     down = run_cli("inspect", "http://127.0.0.1:9/")  # nothing listens on the discard port
     assert down.returncode == 2 and "could not fetch" in down.stderr
+
+
+@pytest.mark.parametrize("kill_after", [1.0, 2.5])
+def test_kill_then_resume_keeps_sitemaps_feeds_and_postbacks(tmp_path, kill_after):
+    """Discovery files and postbacks are in the frontier like links: a crawl killed while they
+    are pending resumes them (a postback is posted again, never answered from its list's GET)."""
+    import os
+    import signal
+    import time
+
+    from tests.conftest import govarchive_cmd
+    from tests.test_resume import wait_until_crawling
+
+    archive = tmp_path / "archive"
+    with SamplePortalProcess(("laichau", "dienbien"), delay=0.05) as portal:
+        urls = [s.home_url() for s in portal.sites]
+        proc = subprocess.Popen(
+            govarchive_cmd("crawl", *urls, "--archive", str(archive), "--delay", "0",
+                           "--concurrency", "2"),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        wait_until_crawling(archive)
+        time.sleep(kill_after)
+        assert proc.poll() is None, "the crawl ended before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        resumed = run_cli("crawl", *urls, "--archive", str(archive), "--resume", "--delay", "0",
+                          "--concurrency", "8")  # fmt: skip
+        assert resumed.returncode == 0, resumed.stderr
+        con = db(archive)
+        for site in portal.sites:
+            for gold in gold_articles(site):
+                rows = con.execute(
+                    "SELECT a.title, a.body FROM articles a JOIN sites s ON s.id = a.site_id "
+                    "WHERE s.host = ? AND a.article_key = ?",
+                    [host(site), gold["key"]],
+                ).fetchall()
+                assert [tuple(r) for r in rows] == [(gold["title"], gold["body"])], gold["url"]
+        twice = con.execute(
+            "SELECT url FROM captures WHERE status IS NOT NULL AND method = 'GET' "
+            "GROUP BY url HAVING count(*) > 1"
+        ).fetchall()
+        assert twice == [], "fetched twice"
+        assert {r[0] for r in con.execute("SELECT status FROM crawls")} == {"finished"}
+    check = run_cli("verify", "--archive", str(archive))
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -51,9 +51,11 @@ class FrontierMiddleware:
         keep["depth"] = meta.get("depth", 0)
         return meta["govarchive_frontier_url"], kind, request.priority, keep
 
-    def _flush(self, host: str | None, entries: list, done_url: str | None) -> None:
-        if host and (entries or done_url):
-            self.session.frontier_record(host, entries, done_url)
+    def _flush(
+        self, host: str | None, entries: list, done_url: str | None, verdict: tuple | None = None
+    ) -> None:
+        if host and (entries or done_url or verdict):
+            self.session.frontier_record(host, entries, done_url, verdict)
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for item in start:
@@ -84,4 +86,5 @@ class FrontierMiddleware:
             response.meta.get("govarchive_site"),
             entries,
             response.meta.get("govarchive_frontier_url"),
+            response.meta.get("govarchive_verdict"),  # what the page was judged to be
         )

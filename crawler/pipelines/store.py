@@ -10,7 +10,7 @@ from scrapy.statscollectors import StatsCollector
 from archive.db import ArticleRecord
 from archive.session import ArchiveSession
 from crawler.archive_link import session_for
-from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem, PageJudgedItem
+from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
 
 
 class StorePipeline:
@@ -27,10 +27,6 @@ class StorePipeline:
             record = ArticleRecord(**{f.name: getattr(item, f.name) for f in fields(ArticleRecord)})
             outcome = self.session.store_article(item.site, item.capture_id, record)
             self.stats.inc_value(f"govarchive/articles/{outcome}")
-        elif isinstance(item, PageJudgedItem):
-            if item.capture_id is not None:
-                self.session.judge_page(item.capture_id, item.kind, item.reason, item.article_like)
-            self.stats.inc_value(f"govarchive/pages/{item.kind}")
         elif isinstance(item, ArticleSeenItem):
             if self.session.article_seen(item.site, item.url):
                 self.stats.inc_value("govarchive/articles/not_modified")

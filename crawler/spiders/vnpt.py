@@ -33,7 +33,7 @@ from crawler.extract.page_kind import (
     refusal_kind,
 )
 from crawler.extract.profiles import SiteProfile, load_profiles
-from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem, PageJudgedItem
+from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
 from crawler.seen import SeenSet
 from crawler.urls import (
     article_key,
@@ -237,7 +237,7 @@ class VnptSpider(Spider):
         host = response.meta["govarchive_site"]
         if response.status == 304:  # conditional request: the archived copy is still current
             key = response.meta.get("govarchive_article_key")
-            yield PageJudgedItem(_fetch_id(response), host, ARTICLE, "not_modified", True)
+            self.verdict(response, ARTICLE, "not_modified", True)
             if key and (host, key) not in self.done_articles:
                 self.done_articles.add((host, key))
                 yield ArticleSeenItem(canonicalize(response.url), host)
@@ -272,52 +272,51 @@ class VnptSpider(Spider):
 
     def judge(self, response: TextResponse, doc, host: str) -> Iterator[Any]:
         """What the page is, decided from the page: a cheap test first (a list never pays for an
-        extraction), then the extractor. The URL only hints (its id names the article when we
-        know its form); otherwise the article is who its canonical URL says it is. Ends with a
-        PageJudgedItem: kind, reason, and whether the page looked like an article."""
+        extraction), then the extractor, which has the last word. A URL in a form that names an
+        article's id goes straight to the extractor (it is an article nine times in ten; the
+        test would only add its cost); the id is the article's identity. Otherwise the article
+        is who its canonical URL says it is. The verdict (kind, reason, whether the page looked
+        like an article) goes on the page's capture with the frontier's record of the page."""
         hint = response.meta.get("govarchive_article_key") or article_key(response.url)
         capture_id = response.meta.get("govarchive_capture_id")  # the record holding the bytes
-        fetch_id = _fetch_id(response)  # this fetch: its verdict is counted on this crawl
-        verdict = judge_page(doc)
         if response.request is not None and response.request.method == "POST":
             # A pager's postback: a page of a list, whatever its text; never an article's address.
-            kind = OTHER if verdict.kind == OTHER else LIST
-            yield PageJudgedItem(fetch_id, host, kind, f"postback_{verdict.reason}", False)
+            first = judge_page(doc)
+            self.verdict(response, OTHER if first.kind == OTHER else LIST, "postback", False)
             return
-        if verdict.kind != ARTICLE:
-            if hint:
-                self.crawler.stats.inc_value(f"govarchive/pages_rejected/{verdict.reason}")
-            yield PageJudgedItem(fetch_id, host, verdict.kind, verdict.reason, bool(hint))
-            return
+        if not hint:
+            first = judge_page(doc)
+            if first.kind != ARTICLE:
+                self.verdict(response, first.kind, first.reason, False)
+                return
         canonical = declared_canonical(doc, response.url)
         if canonical and self.aliases.get(host_of(canonical), host_of(canonical)) != host:
             canonical = None  # a canonical URL on another site names no page of this one
         url = canonical or canonicalize(response.url)
         key = hint or article_key(url) or url
         if (host, key) in self.done_articles:
-            yield PageJudgedItem(fetch_id, host, ARTICLE, "same_article", True)
+            self.verdict(response, ARTICLE, "same_article", True)
             return
         self.done_articles.add((host, key))
         try:
             art = extract_article(doc, response.url, self.profiles.get(host))
         except NotArticle as reason:
             self.crawler.stats.inc_value(f"govarchive/articles_dropped/not_article/{reason}")
-            self.crawler.stats.inc_value(f"govarchive/pages_rejected/{reason}")
             kind = refusal_kind(str(reason))
             # A list the extractor recognised is not a failure, unless the URL said article.
             looked = bool(hint) or kind != LIST
-            yield PageJudgedItem(fetch_id, host, kind, str(reason), looked)
+            self.verdict(response, kind, str(reason), looked)
             return
         if key == url:  # no id we know: the same text at another address is the same article
             text = hashlib.blake2b(
                 f"{art.title}\x1f{art.published_at}\x1f{art.body}".encode(), digest_size=16
             ).hexdigest()
             if (host, text) in self.article_texts:
-                yield PageJudgedItem(fetch_id, host, ARTICLE, "same_article", True)
+                self.verdict(response, ARTICLE, "same_article", True)
                 return
             self.article_texts.add((host, text))
             self.article_shapes.setdefault(host, set()).add(url_shape(response.url))
-        yield PageJudgedItem(fetch_id, host, ARTICLE, "extracted", True)
+        self.verdict(response, ARTICLE, "extracted", True)
         yield ArticleItem(
             url=url,
             article_key=key,
@@ -420,7 +419,7 @@ class VnptSpider(Spider):
             request = self._page(url, host, priority, key)
             request.meta["govarchive_barren"] = barren
             requests.append(request)
-        if doc is not None:
+        if doc is not None and any("__doPostBack" in h for h in hrefs):
             requests += self.postbacks(response, doc, host, barren)
         yield from requests
 
@@ -522,15 +521,12 @@ class VnptSpider(Spider):
     def parse_discovery(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         host = response.meta["govarchive_site"]
         kind = response.meta.get("govarchive_discovery")
-        capture_id = _fetch_id(response)
         if response.status >= 400:  # an optional file the portal does not have
-            if capture_id is not None:
-                yield PageJudgedItem(capture_id, host, "probe", f"{kind}_absent", False)
+            self.verdict(response, "probe", f"{kind}_absent", False)
             if kind == "robots":
                 yield from self._sitemap_probe(response, host)
             return
-        if capture_id is not None:
-            yield PageJudgedItem(capture_id, host, "discovery", kind or "", False)
+        self.verdict(response, "discovery", kind or "", False)
         if kind == "robots":
             text = response.body.decode("utf-8", "replace")
             named = discovery.robots_sitemaps(text, response.url)
@@ -635,6 +631,16 @@ class VnptSpider(Spider):
             sha256=hashlib.sha256(response.body).hexdigest(),
             capture_id=response.meta.get("govarchive_capture_id"),
         )
+
+    def verdict(self, response: Response, kind: str, reason: str, article_like: bool) -> None:
+        """What the fetched file was judged to be, kept on its capture (written with the
+        frontier's record that the page is done, in the same transaction) and counted."""
+        fetch_id = _fetch_id(response)
+        if fetch_id is not None:
+            response.meta["govarchive_verdict"] = (fetch_id, kind, reason, article_like)
+        self.crawler.stats.inc_value(f"govarchive/pages/{kind}")
+        if article_like and kind != ARTICLE:
+            self.crawler.stats.inc_value(f"govarchive/pages_rejected/{reason}")
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

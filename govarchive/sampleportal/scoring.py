@@ -84,7 +84,9 @@ def score_family(archive: Path, site: Site) -> FamilyScore:
             row = found[0]
             score.stored_once += 1
             precision, recall = precision_recall(row["body"], gold["body"])
-            score.f1_sum += 2 * precision * recall / (precision + recall) if precision + recall else 0
+            score.f1_sum += (
+                2 * precision * recall / (precision + recall) if precision + recall else 0
+            )
             for name in FIELDS:
                 score.exact[name] += row[name] == gold[name]
             images = [
@@ -103,4 +105,3 @@ def score_family(archive: Path, site: Site) -> FamilyScore:
     finally:
         con.close()
     return score
-
