@@ -88,6 +88,42 @@ def main() -> None:
         )
     (_, _, ours), (_, _, theirs) = rows
     print(f"\nspeed ratio govarchive/trafilatura: {ours / theirs:.2f}x")
+    page_test_costs()
+
+
+def page_test_costs(repeat: int = 300) -> None:
+    """What deciding a page's kind costs: the page test (crawler.extract.page_kind) against the
+    extractor's own refusal, which is what a list page would pay without the test."""
+    from crawler.extract import NotArticle, extract_article, parse_html
+    from crawler.extract.page_kind import judge_page
+    from govarchive.sampleportal import render
+    from govarchive.sampleportal.content import build_portal
+    from govarchive.sampleportal.site import Site
+
+    site = Site(build_portal("bench", 200), "http://portal.example", "http://storage.example")
+    pages = {
+        "list page (20 items)": render.category_page(site, site.portal.categories[0], 0),
+        "home page": render.home_page(site),
+        "article page": render.article_page(site, site.portal.articles[5]),
+    }
+    print(f"\n{'page':<22} {'verdict':<34} {'page test ms':>12} {'extractor ms':>13}")
+    for name, html in pages.items():
+        doc = parse_html(html)
+        started = time.perf_counter()
+        for _ in range(repeat):
+            verdict = judge_page(doc)
+        test_ms = (time.perf_counter() - started) / repeat * 1000
+        started = time.perf_counter()
+        for _ in range(repeat):
+            with contextlib.suppress(NotArticle):
+                extract_article(parse_html(html), "http://portal.example/x")
+        started_parse = time.perf_counter()
+        for _ in range(repeat):
+            parse_html(html)
+        parse_s = time.perf_counter() - started_parse
+        extract_ms = ((started_parse - started) - parse_s) / repeat * 1000
+        label = f"{verdict.kind} ({verdict.reason})"
+        print(f"{name:<22} {label:<34} {test_ms:>12.3f} {extract_ms:>13.3f}")
 
 
 if __name__ == "__main__":
