@@ -58,7 +58,7 @@ def open_database(path: Path) -> Database:
         db.execute("PRAGMA synchronous = NORMAL")
         schema.apply(db)
     except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"cannot open archive database {path}: {exc}") from None
+        raise ArchiveError(f"cannot open archive database {path}: {exc}") from exc
     return db
 
 
@@ -146,6 +146,10 @@ class ArchiveDB:
             if row is None:
                 return False
             self._seen_unchanged(int(row[0]), row[1], crawl_id, iso_utc(self.clock()))
+            if self._one("SELECT 1 FROM refetch WHERE article_id = ?", [row[0]]):
+                held = self.last_response(url)  # the response the 304 confirmed
+                if held is not None:
+                    self._back_with(int(row[0]), held[0])
         return True
 
     def has_response(self, crawl_id: int) -> bool:
@@ -200,9 +204,12 @@ class ArchiveDB:
         """When an article at `url` was last confirmed (stored, or seen unchanged), as aware
         UTC: a sitemap whose lastmod is no later says it has not changed since."""
         row = self._one(
-            "SELECT last_seen FROM articles WHERE url = ? AND site_id = ?", [url, site_id]
+            "SELECT a.last_seen, r.id FROM articles a LEFT JOIN refetch r ON r.article_id = a.id "
+            "WHERE a.url = ? AND a.site_id = ?",
+            [url, site_id],
         )
-        return from_iso(row[0]) if row and row[0] else None
+        # A page waiting to be fetched again is never skipped by its lastmod.
+        return from_iso(row[0]) if row and row[0] and row[1] is None else None
 
     def judge_page(self, capture_id: int, kind: str, reason: str, article_like: bool) -> None:
         """What an HTML page was judged to be, on its capture (the crawl's figures count them)."""
@@ -261,7 +268,7 @@ class ArchiveDB:
         payload, for a revisit to point at."""
         row = self._one(
             "SELECT id, url, fetched_at, response_record_id FROM captures WHERE payload_digest = ? "
-            "AND record_type = 'response' ORDER BY id LIMIT 1",
+            "AND record_type = 'response' AND lost_at IS NULL ORDER BY id LIMIT 1",
             [digest],
         )
         return (int(row[0]), row[1], row[2], row[3]) if row else None
@@ -272,7 +279,7 @@ class ArchiveDB:
         holds it."""
         row = self._one(
             "SELECT id, record_type, refers_to FROM captures WHERE url = ? AND status = 200 "
-            "AND record_type IS NOT NULL ORDER BY id DESC LIMIT 1",
+            "AND record_type IS NOT NULL AND lost_at IS NULL ORDER BY id DESC LIMIT 1",
             [url],
         )
         if row is None:
@@ -280,16 +287,21 @@ class ArchiveDB:
         capture_id = int(row[2]) if row[1] == "revisit" and row[2] else int(row[0])
         held = self._one(
             "SELECT id, url, fetched_at, response_record_id, payload_digest, warc_file, "
-            "warc_offset FROM captures WHERE id = ? AND record_type = 'response'",
+            "warc_offset FROM captures WHERE id = ? AND record_type = 'response' "
+            "AND lost_at IS NULL",
             [capture_id],
         )
         return (int(held[0]), *held[1:6], int(held[6])) if held else None
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
-        """ETag and Last-Modified of the latest successful capture of `url`."""
+        """ETag and Last-Modified of the latest successful capture of `url`; none for a page
+        waiting to be fetched again (a 304 would confirm a record the archive lost)."""
+        if self._one("SELECT 1 FROM refetch WHERE url = ?", [url]):
+            return None, None
         row = self._one(
             "SELECT etag, last_modified FROM captures WHERE url = ? AND status = 200 "
-            "AND (etag IS NOT NULL OR last_modified IS NOT NULL) ORDER BY id DESC LIMIT 1",
+            "AND (etag IS NOT NULL OR last_modified IS NOT NULL) AND lost_at IS NULL "
+            "ORDER BY id DESC LIMIT 1",
             [url],
         )
         return (row[0], row[1]) if row else (None, None)
@@ -298,7 +310,10 @@ class ArchiveDB:
     def store_article(
         self, site_id: int, crawl_id: int, capture_id: int | None, art: ArticleRecord
     ) -> StoreOutcome:
-        """One article with its images and attachments, counted on its crawl: one transaction."""
+        """One article with its images and attachments, counted on its crawl: one transaction.
+        `capture_id` is the capture holding the page; an article is never stored without one."""
+        if capture_id is None:
+            raise ArchiveError(f"article {art.url} has no capture of its page")
         now = iso_utc(self.clock())
         digest = art.content_hash()
         fields = {
@@ -340,8 +355,10 @@ class ArchiveDB:
             article_id, old_hash, seen_by = int(row[0]), row[1], row[2]
             if old_hash == digest:
                 # capture_id stays: the capture the text came from, a response record (a
-                # re-fetch of the same bytes is only a revisit record pointing back at it).
+                # re-fetch of the same bytes is only a revisit record pointing back at it),
+                # unless that record was lost: then the page fetched again backs the text.
                 self._seen_unchanged(article_id, seen_by, crawl_id, now)
+                self._back_with(article_id, capture_id, only_if_lost=True)
                 return "unchanged"
             # The text changed: the version seen until now is kept, the row takes the new one.
             self.db.execute(
@@ -361,7 +378,35 @@ class ArchiveDB:
             self._write_children(article_id, art)
             index_article(self.db, article_id, art.title, art.summary, art.body)
             self._count_on_crawl(crawl_id, "articles_updated")
+            self.db.execute("DELETE FROM refetch WHERE article_id = ?", [article_id])
             return "updated"
+
+    def _back_with(self, article_id: int, capture_id: int, only_if_lost: bool = False) -> None:
+        """Point an article whose page record was lost at a capture that has it, and take it
+        off the refetch queue."""
+        if only_if_lost:
+            lost = self._one(
+                "SELECT 1 FROM articles a JOIN captures c ON c.id = a.capture_id WHERE a.id = ? "
+                "AND c.lost_at IS NOT NULL UNION ALL SELECT 1 FROM refetch WHERE article_id = ?",
+                [article_id, article_id],
+            )
+            if lost is None:
+                return
+        self.db.execute("UPDATE articles SET capture_id = ? WHERE id = ?", [capture_id, article_id])
+        self.db.execute("DELETE FROM refetch WHERE article_id = ?", [article_id])
+
+    def refetch_urls(self, site_id: int) -> list[tuple[str, str]]:
+        """(url, article_key) of the pages of a site waiting to be fetched again."""
+        rows = self.db.execute(
+            "SELECT r.url, a.article_key FROM refetch r LEFT JOIN articles a ON a.id = r.article_id "
+            "WHERE r.site_id = ? ORDER BY r.id",
+            [site_id],
+        ).fetchall()
+        return [(r[0], r[1] or "") for r in rows]
+
+    def image_fetched(self, url: str, capture_id: int) -> None:
+        """Images showing this file point at the capture holding it."""
+        self.db.execute("UPDATE images SET capture_id = ? WHERE src = ?", [capture_id, url])
 
     def _seen_unchanged(
         self, article_id: int, seen_by: int | None, crawl_id: int, now: str
@@ -380,6 +425,7 @@ class ArchiveDB:
 
     def _write_children(self, article_id: int, art: ArticleRecord) -> None:
         for pos, img in enumerate(art.images):
+            held = self.last_response(img["src"])  # fetched already (an earlier crawl, say)
             self._insert(
                 "images",
                 {
@@ -388,6 +434,7 @@ class ArchiveDB:
                     "alt": img.get("alt", ""),
                     "caption": img.get("caption", ""),
                     "position": pos,
+                    "capture_id": held[0] if held else None,
                 },
             )
         for att in _unique_by_url(art.attachments):
@@ -447,3 +494,15 @@ def _unique_by_url(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]
             seen.add(item["url"])
             out.append(item)
     return out
+
+
+def queue_refetch(db: Database, article_ids: list[int], reason: str, now: str) -> int:
+    """Queue the pages of these articles (inside the caller's transaction); returns how many
+    were not queued already."""
+    marks = ",".join("?" * len(article_ids))
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO refetch (site_id, url, article_id, reason, queued_at) "
+        f"SELECT site_id, url, id, ?, ? FROM articles WHERE id IN ({marks})",
+        [reason, now, *article_ids],
+    )
+    return cursor.rowcount

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.clock import iso_utc, utc_now
+from archive.db import queue_refetch
 from archive.tx import write_transaction
 
 
@@ -63,6 +65,20 @@ class Frontier:
                 [crawl_id, url],
             )
 
+    def requeue(self, crawl_id: int, host: str, pages: list[tuple[str, str]]) -> None:
+        """Pages whose records were lost, (url, article key), made pending in this crawl, so a
+        resumed crawl fetches them again whatever it had done before."""
+        with write_transaction(self.db):
+            self.db.conn.executemany(
+                "INSERT INTO frontier (crawl_id, url, kind, priority, meta, state) "
+                "VALUES (?, ?, 'page', 0, ?, 'pending') ON CONFLICT (crawl_id, url) "
+                "DO UPDATE SET state = 'pending', capture_id = NULL",
+                [
+                    (crawl_id, url, json.dumps(_page_meta(host, key), sort_keys=True))
+                    for url, key in pages
+                ],
+            )
+
     def unfinished(self, crawl_id: int) -> list[FrontierEntry]:
         rows = self.db.execute(
             "SELECT url, kind, priority, meta, state FROM frontier "
@@ -78,11 +94,21 @@ class Frontier:
         return [(r[0], r[1], json.loads(r[2] or "{}")) for r in rows]
 
 
-def forget_captures(db: Database, capture_ids: list[int]) -> None:
-    """Captures whose records went with a cut WARC tail: their rows go, nothing points at them
-    any more, and their frontier entries are pending again, so a resumed crawl fetches them."""
+def _page_meta(host: str, key: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {"govarchive_site": host, "depth": 0}
+    if key:
+        meta["govarchive_article_key"] = key
+    return meta
+
+
+def forget_captures(db: Database, capture_ids: list[int], reason: str = "record lost") -> int:
+    """Captures whose records are gone (cut with a torn WARC tail, or failing their digest):
+    marked `lost_at`, never deleted, so the articles, images and attachments that point at them
+    still do; their frontier entries are pending again (a resumed crawl fetches them) and the
+    pages of articles they backed are queued for the next crawl. Returns the articles queued."""
     if not capture_ids:
-        return
+        return 0
+    now = iso_utc(utc_now())
     marks = ",".join("?" * len(capture_ids))
     with write_transaction(db):
         db.execute(
@@ -90,8 +116,14 @@ def forget_captures(db: Database, capture_ids: list[int]) -> None:
             f"WHERE capture_id IN ({marks})",
             capture_ids,
         )
-        for table in ("articles", "attachments"):
-            db.execute(
-                f"UPDATE {table} SET capture_id = NULL WHERE capture_id IN ({marks})", capture_ids
-            )
-        db.execute(f"DELETE FROM captures WHERE id IN ({marks})", capture_ids)
+        db.execute(
+            f"UPDATE captures SET lost_at = ? WHERE id IN ({marks}) AND lost_at IS NULL",
+            [now, *capture_ids],
+        )
+        orphans = [
+            r[0]
+            for r in db.execute(
+                f"SELECT id FROM articles WHERE capture_id IN ({marks})", capture_ids
+            ).fetchall()
+        ]
+        return queue_refetch(db, orphans, reason, now) if orphans else 0

@@ -27,7 +27,6 @@ class ResumeState:
     unfinished: list[FrontierEntry] = field(default_factory=list)
     known: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     stored_keys: set[str] = field(default_factory=set)
-    repaired: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -65,41 +64,39 @@ def unfinished_crawls_readonly(db_path: Path) -> list[tuple[str, dict[str, Any]]
     return [(root, json.loads(settings or "{}")) for root, settings in rows]
 
 
-def repair_tails(db: Database, warc_dir: Path, crawl_id: int) -> list[str]:
-    """Cut each WARC file this crawl wrote back to its last complete record, and forget the
-    captures that pointed past it, so the resumed crawl fetches those again."""
+def repair_tails(db: Database, warc_dir: Path) -> list[str]:
+    """Cut every WARC file back to its last complete record, and mark lost the captures that
+    pointed past it (their pages are fetched again). Each file is read from the last record a
+    capture points at (everything before it was committed after it was on disk), and all files
+    are repaired before any crawl reads its frontier: portals share files, so one cut can take
+    records of every crawl of the run. With the write ordering of docs/robustness.md a kill
+    leaves no committed capture past a file's end; a power cut with fsync off can."""
     notes = []
-    files = [
-        (r[0], r[1])
+    last = {
+        r[0]: int(r[1])
         for r in db.execute(
-            "SELECT warc_file, max(warc_offset) FROM captures WHERE crawl_id = ? AND warc_file "
-            "IS NOT NULL GROUP BY warc_file",
-            [crawl_id],
+            "SELECT warc_file, max(warc_offset) FROM captures WHERE warc_file IS NOT NULL "
+            "AND lost_at IS NULL GROUP BY warc_file"
         )
-    ]
-    indexed = {
-        r[0]
-        for r in db.execute("SELECT DISTINCT warc_file FROM captures WHERE warc_file IS NOT NULL")
     }
-    # Files no capture points into: a kill before the first capture was committed.
-    files += [(p.name, 0) for p in sorted(warc_dir.glob("*.warc.gz")) if p.name not in indexed]
-    for name, last_offset in files:
-        path = warc_dir / name
-        if not path.exists():
-            continue
-        scan = scan_warc(path, check_digests=False, start=int(last_offset))
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        scan = scan_warc(path, check_digests=False, start=last.get(path.name, 0))
         if truncate_tail(scan):
-            notes.append(f"{name}: cut {scan.size - scan.good_end} bytes of incomplete record")
+            notes.append(f"{path.name}: cut {scan.size - scan.good_end} bytes of incomplete record")
         lost = [
             r[0]
             for r in db.execute(
-                "SELECT id FROM captures WHERE warc_file = ? AND warc_offset + warc_length > ?",
-                [name, scan.good_end],
+                "SELECT id FROM captures WHERE warc_file = ? AND warc_offset + warc_length > ? "
+                "AND lost_at IS NULL",
+                [path.name, scan.good_end],
             ).fetchall()
         ]
         if lost:
-            forget_captures(db, lost)
-            notes.append(f"{name}: {len(lost)} capture(s) lost with the tail will be fetched again")
+            queued = forget_captures(db, lost)
+            notes.append(
+                f"{path.name}: {len(lost)} capture(s) lost with the tail will be fetched again"
+                + (f" ({queued} article page(s) among them)" if queued else "")
+            )
     return notes
 
 
@@ -107,7 +104,6 @@ def resume_state(
     db: Database, warc_dir: Path, crawl_id: int, host: str, site_id: int
 ) -> ResumeState:
     state = ResumeState(crawl_id, host)
-    state.repaired = repair_tails(db, warc_dir, crawl_id)
     frontier = Frontier(db)
     state.unfinished = frontier.unfinished(crawl_id)
     state.known = frontier.known_urls(crawl_id)
@@ -129,7 +125,7 @@ def recorded_response(db: Database, warc_dir: Path, crawl_id: int, url: str) -> 
     row = db.execute(
         "SELECT id, warc_file, warc_offset, record_type, refers_to, status FROM captures "
         "WHERE crawl_id = ? AND url = ? AND status IS NOT NULL AND status < 500 "
-        "AND warc_file IS NOT NULL ORDER BY id DESC LIMIT 1",
+        "AND warc_file IS NOT NULL AND lost_at IS NULL ORDER BY id DESC LIMIT 1",
         [crawl_id, url],
     ).fetchone()
     if row is None:
@@ -138,7 +134,8 @@ def recorded_response(db: Database, warc_dir: Path, crawl_id: int, url: str) -> 
     http, body = read_record(warc_dir / name, offset)
     if record_type == "revisit" and status != 304:
         held = db.execute(
-            "SELECT warc_file, warc_offset FROM captures WHERE id = ?", [refers_to]
+            "SELECT warc_file, warc_offset FROM captures WHERE id = ? AND lost_at IS NULL",
+            [refers_to],
         ).fetchone()
         if held is None:
             return None

@@ -265,5 +265,70 @@ def m009_page_kinds(db: Database) -> None:
         db["crawls"].add_column(column, str)
 
 
+@migrations()
+def m010_evidence(db: Database) -> None:
+    """Every article backed by the record of its page (issue 14). A capture whose record was
+    lost (cut from a torn WARC tail) is kept and marked `lost_at`, so what pointed at it still
+    does; articles whose page must be fetched again wait in `refetch`; images point at the
+    capture of their file; triggers refuse an article without a capture. Old archives: an
+    article left without a capture points at its URL's latest capture with a record if there
+    is one, else at a lost capture row standing for the fetch it came from, and is queued."""
+    db["captures"].add_column("lost_at", str)
+    db["images"].add_column("capture_id", int, fk="captures", fk_col="id")
+    db["images"].create_index(["src"])
+    db["refetch"].create(
+        {
+            "id": int,
+            "site_id": int,
+            "url": str,
+            "article_id": int,
+            "reason": str,
+            "queued_at": str,
+        },
+        pk="id",
+        foreign_keys=[("site_id", "sites", "id"), ("article_id", "articles", "id")],
+        not_null={"site_id", "url", "queued_at"},
+    )
+    db["refetch"].create_index(["site_id", "url"], unique=True)
+    now = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    holder = (
+        "SELECT CASE WHEN c.record_type = 'revisit' AND c.status != 304 AND c.refers_to IS NOT "
+        "NULL THEN c.refers_to ELSE c.id END FROM captures c WHERE c.url = {url} AND "
+        "c.status = 200 AND c.warc_file IS NOT NULL ORDER BY c.id DESC LIMIT 1"
+    )
+    db.execute(
+        f"UPDATE articles SET capture_id = ({holder.format(url='articles.url')}) "
+        "WHERE capture_id IS NULL"
+    )
+    db.execute(f"UPDATE images SET capture_id = ({holder.format(url='images.src')})")
+    orphans = db.execute(
+        "SELECT a.id, a.url, a.site_id, coalesce(a.last_crawl_id, (SELECT max(id) FROM crawls "
+        "WHERE site_id = a.site_id)), coalesce(a.version_since, a.last_seen, a.first_seen) "
+        "FROM articles a WHERE a.capture_id IS NULL"
+    ).fetchall()
+    for article_id, url, site_id, crawl_id, seen in orphans:
+        if crawl_id is None:
+            continue  # no crawl of its site to have fetched it: left for verify to list
+        cursor = db.execute(
+            "INSERT INTO captures (crawl_id, url, method, fetched_at, error, lost_at) "
+            f"VALUES (?, ?, 'GET', ?, 'record lost before m010', {now})",
+            [crawl_id, url, seen],
+        )
+        db.execute(
+            "UPDATE articles SET capture_id = ? WHERE id = ?", [cursor.lastrowid, article_id]
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO refetch (site_id, url, article_id, reason, queued_at) "
+            f"VALUES (?, ?, ?, 'record lost', {now})",
+            [site_id, url, article_id],
+        )
+    for event in ("INSERT", "UPDATE OF capture_id"):
+        name = "articles_capture_" + ("on_insert" if event == "INSERT" else "on_update")
+        db.execute(
+            f"CREATE TRIGGER {name} BEFORE {event} ON articles WHEN NEW.capture_id IS NULL "
+            "BEGIN SELECT RAISE(ABORT, 'an article needs the capture of its page'); END"
+        )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -92,6 +92,9 @@ class GroupCommit:
         # Writes left for just before COMMIT (see defer); those of the unit still open apart.
         self.before_commit: list[Callable[[], None]] = []
         self.unit_work: list[Callable[[], None]] = []
+        # Called just before every COMMIT: the session fsyncs the open WARC file there, so no
+        # committed row ever points at bytes a power cut could take back (docs/robustness.md).
+        self.before_durable: Callable[[], None] | None = None
         if interval > 0:
             setattr(db, self.ATTR, self)
 
@@ -122,7 +125,15 @@ class GroupCommit:
             for item in work:
                 item()
         if self._opened is not None and self.conn.in_transaction:
+            if self.before_durable is not None:
+                self.before_durable()
             self.conn.execute("COMMIT")
+        self._opened = None
+
+    def discard(self) -> None:
+        """Forget the shared transaction after it was rolled back (a write that found no room)."""
+        self.before_commit.clear()
+        self.unit_work.clear()
         self._opened = None
 
     def commit_if_due(self) -> None:

@@ -1,9 +1,11 @@
 """Check an archive the way a reader would, and repair what can be repaired safely.
 
 `govarchive verify` reads every WARC record with digests checked, runs SQLite's integrity check,
-and follows every `captures` row to its record. `--repair` truncates a WARC file back to its last
-complete record (the tail a kill can leave) and drops the capture rows that pointed into the lost
-tail, putting their frontier entries back to pending so a resumed crawl fetches them again.
+and proves every row's evidence: every article -> its capture -> a record whose payload digest
+is the capture's; every capture -> its record; every revisit -> its original. `--repair` cuts a
+WARC file back to its last complete record (the tail a kill can leave), marks the captures that
+pointed into the cut tail lost (their frontier entries pending again), and queues the pages of
+articles left without evidence for the next crawl. It never deletes an article.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from archive.db import open_database
+from archive.clock import iso_utc, utc_now
+from archive.db import open_database, queue_refetch
 from archive.folder import ArchiveFolder
 from archive.frontier import forget_captures
+from archive.tx import write_transaction
 
 
 @dataclass
@@ -28,6 +32,7 @@ class WarcScan:
     good_end: int = 0  # offset just past the last complete, readable record
     size: int = 0
     problems: list[str] = field(default_factory=list)
+    bad_records: set[str] = field(default_factory=set)  # record ids failing their digest
 
     @property
     def truncated_tail(self) -> bool:
@@ -47,7 +52,10 @@ def scan_warc(path: Path, check_digests: bool = True, start: int = 0) -> WarcSca
                 stream = record.content_stream()
                 while stream.read(1 << 20):
                     pass
-                offset = start + iterator.get_record_offset()
+                # Offsets are the file's own: warcio counts from where the file was when it
+                # began (fh.tell()), not from 0. Adding `start` again made every record after
+                # a resume's starting point look incomplete, and resume cut them all off.
+                offset = iterator.get_record_offset()
                 length = iterator.get_record_length()
                 raw.seek(offset)
                 if not _complete_member(raw.read(length)):
@@ -55,6 +63,7 @@ def scan_warc(path: Path, check_digests: bool = True, start: int = 0) -> WarcSca
                 if check_digests and record.digest_checker.passed is False:
                     rid = record.rec_headers.get_header("WARC-Record-ID")
                     scan.problems.append(f"{path.name}: record {rid} fails its digest")
+                    scan.bad_records.add(rid)
                 scan.records += 1
                 scan.good_end = offset + length
         except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error):
@@ -99,8 +108,7 @@ class VerifyReport:
 
 def verify(folder: ArchiveFolder, repair: bool = False) -> VerifyReport:
     report = VerifyReport()
-    if repair:
-        open_database(folder.db_path).close()  # repairs need the current schema
+    open_database(folder.db_path).close()  # the checks need the current schema (m010)
     scans = {}
     for path in sorted(folder.warc_dir.glob("*.warc.gz")):
         scan = scan_warc(path)
@@ -122,45 +130,104 @@ def verify(folder: ArchiveFolder, repair: bool = False) -> VerifyReport:
         if status != "ok":
             report.problems.append(f"archive.db: integrity check says {status}")
         rows = con.execute(
-            "SELECT id, url, warc_file, warc_offset, warc_length, response_record_id FROM captures "
-            "WHERE warc_file IS NOT NULL ORDER BY id"
+            "SELECT id, url, warc_file, warc_offset, warc_length, response_record_id, "
+            "payload_digest FROM captures WHERE warc_file IS NOT NULL AND lost_at IS NULL "
+            "ORDER BY id"
         ).fetchall()
         report.problems += _check_revisits(con)
-        lost: list[int] = []
-        for cid, url, name, offset, length, record_id in rows:
+        bad: dict[int, str] = {}  # capture -> what is wrong with its record
+        urls: dict[int, str] = {}
+        for cid, url, name, offset, length, record_id, digest in rows:
             report.captures += 1
             problem = _check_capture(
-                folder.warc_dir / name, scans.get(name), url, offset, length, record_id
+                folder.warc_dir / name, scans.get(name), url, offset, length, record_id, digest
             )
             if problem:
-                if repair and problem.startswith("beyond"):
-                    lost.append(cid)
-                else:
-                    report.problems.append(f"capture {cid} ({url}): {problem}")
-        if lost:
-            db = open_database(folder.db_path)
-            try:
-                forget_captures(db, lost)
-            finally:
-                db.close()
-            report.repaired.append(
-                f"archive.db: dropped {len(lost)} capture rows whose records were in the cut tail "
-                "(a resumed crawl fetches them again)"
-            )
+                bad[cid], urls[cid] = problem, url
+        orphans = _orphans(con, bad)
+        # What --repair deals with: captures cut off with a tail, and those of orphaned
+        # articles (marked lost; the articles' pages queued). Other bad records stay problems.
+        mended = {cid for cid, p in bad.items() if p.startswith("beyond")}
+        mended |= {cid for _, _, _, cid in orphans if cid in bad}
+        for cid, problem in bad.items():
+            if not (repair and cid in mended):
+                report.problems.append(f"capture {cid} ({urls[cid]}): {problem}")
     finally:
         con.close()
+    if repair:
+        _repair(folder, report, bad, orphans)
+    else:
+        report.problems += [f"article {aid} ({url}): {why}" for aid, url, why, _ in orphans]
     return report
+
+
+def _orphans(con: sqlite3.Connection, bad: dict[int, str]) -> list[tuple[int, str, str, int]]:
+    """Articles whose page is not in the archive: (id, url, why, capture id or 0)."""
+    out = []
+    for aid, url, cid, found, lost, name, queued in con.execute(
+        "SELECT a.id, a.url, a.capture_id, c.id, c.lost_at, c.warc_file, r.id FROM articles a "
+        "LEFT JOIN captures c ON c.id = a.capture_id LEFT JOIN refetch r ON r.article_id = a.id "
+        "ORDER BY a.id"
+    ):
+        if cid is None:
+            why = "orphaned: no capture"
+        elif found is None:
+            why = f"orphaned: its capture {cid} is not in the archive"
+        elif lost:
+            why = f"orphaned: the record of its capture {cid} was lost"
+        elif name is None:
+            why = f"orphaned: its capture {cid} has no WARC record"
+        elif cid in bad:
+            why = f"orphaned: its capture {cid} is {bad[cid]}"
+        else:
+            continue
+        if queued:
+            why += "; its page is queued for the next crawl (govarchive crawl or resume)"
+        out.append((aid, url, why, cid or 0))
+    return out
+
+
+def _repair(
+    folder: ArchiveFolder,
+    report: VerifyReport,
+    bad: dict[int, str],
+    orphans: list[tuple[int, str, str, int]],
+) -> None:
+    """Captures cut off with a tail, and those of orphaned articles whose records are bad, are
+    marked lost; the orphans' pages are queued for the next crawl. No article is deleted."""
+    beyond = [cid for cid, problem in bad.items() if problem.startswith("beyond")]
+    backing = [cid for _, _, _, cid in orphans if cid in bad and cid not in beyond]
+    db = open_database(folder.db_path)
+    try:
+        if beyond:
+            forget_captures(db, beyond)
+            report.repaired.append(
+                f"archive.db: {len(beyond)} capture(s) whose records were in the cut tail marked "
+                "lost (a resumed crawl fetches them again)"
+            )
+        if backing:
+            forget_captures(db, backing, reason="record unreadable or fails its digest")
+        if orphans:
+            with write_transaction(db):
+                ids = [aid for aid, _, _, _ in orphans]
+                queue_refetch(db, ids, "record lost", iso_utc(utc_now()))
+            shown = ", ".join(url for _, url, _, _ in orphans[:3])
+            more = f" and {len(orphans) - 3} more" if len(orphans) > 3 else ""
+            report.repaired.append(
+                f"archive.db: {len(orphans)} orphaned article(s) kept, their pages queued for "
+                f"the next crawl (govarchive crawl or resume): {shown}{more}"
+            )
+    finally:
+        db.close()
 
 
 def _check_revisits(con: sqlite3.Connection) -> list[str]:
     """A revisit is only as good as the response it points at: that capture must exist, hold
     a payload and have the same digest."""
-    columns = {r[1] for r in con.execute("PRAGMA table_info(captures)")}
-    if "refers_to" not in columns:
-        return []
     bad = con.execute(
         "SELECT r.id, r.url FROM captures r LEFT JOIN captures o ON o.id = r.refers_to "
-        "WHERE r.record_type = 'revisit' AND (o.id IS NULL OR o.record_type != 'response' "
+        "WHERE r.record_type = 'revisit' AND r.lost_at IS NULL AND (o.id IS NULL OR "
+        "o.record_type != 'response' OR o.lost_at IS NOT NULL "
         "OR o.payload_digest IS NOT r.payload_digest) ORDER BY r.id"
     ).fetchall()
     return [
@@ -170,7 +237,13 @@ def _check_revisits(con: sqlite3.Connection) -> list[str]:
 
 
 def _check_capture(
-    path: Path, scan: WarcScan | None, url: str, offset: int, length: int, record_id: str
+    path: Path,
+    scan: WarcScan | None,
+    url: str,
+    offset: int,
+    length: int,
+    record_id: str,
+    digest: str | None = None,
 ) -> str:
     if scan is None:
         return f"WARC file {path.name} is missing"
@@ -186,4 +259,8 @@ def _check_capture(
             return f"record at offset {offset} is for {record.rec_headers.get_header('WARC-Target-URI')}"
         if record_id and record.rec_headers.get_header("WARC-Record-ID") != record_id:
             return f"record at offset {offset} has another record id"
+        if digest and record.rec_headers.get_header("WARC-Payload-Digest") != digest:
+            return f"record at offset {offset} has another payload digest"
+        if scan is not None and record_id in scan.bad_records:
+            return f"record at offset {offset} fails its payload digest"
     return ""

@@ -1,12 +1,15 @@
 """WARC writing: request/response pairs, gzip per record, a warcinfo record opening each file,
 rotation at a size limit. Records are built in memory and written with one write, so a reader
-never meets a record that is half on disk except at a crash's tail (issue 4 repairs that)."""
+never meets a record that is half on disk except at a crash's tail (issue 4 repairs that); a
+write that fails (disk full) is cut back off at once. `sync()` makes what was written durable:
+the archive calls it before every SQLite commit that may point at new records (issue 14)."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import io
+import os
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -119,19 +122,25 @@ class WarcWriter:
     info: dict[str, str] = field(default_factory=dict)
     # Where each file's CDXJ lines go as its records are written (archive.cdxj), if anywhere.
     index_dir: Path | None = None
+    fsync: bool = True  # sync() calls fsync (GOVARCHIVE_WARC_FSYNC; off only for benchmarks)
+    # Test hook (GOVARCHIVE_WARC_SYNC_LOG): after each sync a line "file<TAB>size" is appended
+    # here, the length a power cut cannot take the file below.
+    sync_log: Path | None = None
 
     _fh: BinaryIO | None = field(default=None, init=False, repr=False)
     _lines: TextIO | None = field(default=None, init=False, repr=False)
     _name: str | None = field(default=None, init=False)
     _serial: int = field(default=0, init=False)
+    _size: int = field(default=0, init=False)  # bytes of the open file
+    _unsynced: bool = field(default=False, init=False)
     files: list[str] = field(default_factory=list, init=False)
 
     def write_exchange(self, ex: HttpExchange, revisit: RevisitOf | None = None) -> WarcLocation:
         """A response record and its request record, written together; with `revisit`, the
         response is a revisit record: HTTP headers only, the payload left to the record it
         refers to (for a 304, also a metadata record with the 304 as received, after them)."""
-        fh = self._current_file()
-        base = fh.tell()
+        self._current_file()
+        base = self._size
         buf = io.BytesIO()
         writer = WARCWriter(buf, gzip=True)
         date = iso_utc(ex.fetched_at)
@@ -191,8 +200,7 @@ class WarcWriter:
             writer.write_record(_as_received(writer, ex, http_headers, response_id, self.new_id()))
 
         data = buf.getvalue()
-        fh.write(data)
-        fh.flush()
+        self._write_all(data)
         if self._lines is not None:
             line = cdxj_line(
                 response, request.http_headers, base, response_length, self._name or ""
@@ -209,22 +217,65 @@ class WarcWriter:
             record_type="response" if revisit is None else "revisit",
             written=len(data),
         )
-        if fh.tell() >= self.max_size:
+        if self._size >= self.max_size:
             self.close()
         return location
 
+    def _write_all(self, data: bytes) -> None:
+        """Write `data` at the end of the open file (unbuffered: in the kernel once this
+        returns, so a killed process leaves it whole). A write that fails part-way (ENOSPC,
+        EFBIG) is cut off again, so the file ends with a complete record and the error goes up."""
+        assert self._fh is not None
+        base = self._size
+        view = memoryview(data)
+        try:
+            while view:
+                n = self._fh.write(view)
+                if not n:
+                    raise OSError("WARC write made no progress")
+                view = view[n:]
+        except OSError:
+            self._fh.truncate(base)  # shrinking needs no room
+            self._fh.seek(base)
+            raise
+        self._size = base + len(data)
+        self._unsynced = True
+
+    def sync(self) -> None:
+        """Make the open file's records durable (fsync) before rows pointing at them commit."""
+        if self._fh is None or not self._unsynced:
+            return
+        if self.fsync:
+            os.fsync(self._fh.fileno())
+        self._unsynced = False
+        if self.sync_log is not None:
+            with self.sync_log.open("a", encoding="utf-8") as log:
+                log.write(f"{self._name}\t{self._size}\n")
+
+    @property
+    def current(self) -> tuple[str, int] | None:
+        """The open file's name and size."""
+        return (self._name, self._size) if self._fh is not None and self._name else None
+
     def close(self) -> None:
         if self._fh is not None:
-            size = self._fh.tell()
-            self._fh.close()
-            if self._lines is not None and self.index_dir is not None:
+            size = self._size
+            try:
+                self.sync()
+            finally:
+                self._fh.close()
+                self._fh = None
+                name, self._name = self._name, None
+                lines, self._lines = self._lines, None
+            if lines is not None and self.index_dir is not None:
                 # Named for the size it indexes: a file changed since is indexed from itself.
-                self._lines.close()
-                part = self.index_dir / f"{self._name}.part"
-                part.replace(self.index_dir / f"{self._name}@{size}.cdxj")
-            self._fh = None
-            self._lines = None
-            self._name = None
+                part = self.index_dir / f"{name}.part"
+                try:
+                    lines.close()
+                except OSError:  # no room for the lines: the index reads the file instead
+                    part.unlink(missing_ok=True)
+                    return
+                part.replace(self.index_dir / f"{name}@{size}.cdxj")
 
     def _current_file(self) -> BinaryIO:
         if self._fh is None:
@@ -241,11 +292,12 @@ class WarcWriter:
             name = f"{self.prefix}-{stamp}-{self._serial:05d}-{host}.warc.gz"
             self._serial += 1
             try:
-                fh = (self.directory / name).open("xb")
+                fh = (self.directory / name).open("xb", buffering=0)
             except FileExistsError:
                 continue
             break
-        writer = WARCWriter(fh, gzip=True)
+        buf = io.BytesIO()
+        writer = WARCWriter(buf, gzip=True)
         fields = {
             "software": "govarchive",
             "format": "WARC File Format 1.0",
@@ -256,10 +308,19 @@ class WarcWriter:
         record.rec_headers.replace_header("WARC-Record-ID", self.new_id())
         record.rec_headers.replace_header("WARC-Date", iso_utc(opened))
         writer.write_record(record)
-        fh.flush()
-        self._fh = fh
+        self._fh = fh  # type: ignore[assignment]
         self._name = name
+        self._size = 0
         self.files.append(name)
+        try:
+            self._write_all(buf.getvalue())
+        except OSError:
+            self._fh = None
+            self._name = None
+            fh.close()
+            (self.directory / name).unlink(missing_ok=True)  # an empty file helps nobody
+            self.files.remove(name)
+            raise
         if self.index_dir is not None:
             self.index_dir.mkdir(parents=True, exist_ok=True)
             self._lines = (self.index_dir / f"{name}.part").open("w", encoding="utf-8")

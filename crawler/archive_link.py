@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -32,6 +33,10 @@ def session_for(crawler: Crawler) -> ArchiveSession:
             warc_max_size=s.getint("GOVARCHIVE_WARC_MAX_SIZE"),
             commit_interval=s.getfloat("GOVARCHIVE_COMMIT_INTERVAL"),
             dedup=s.getbool("GOVARCHIVE_DEDUP"),
+            warc_fsync=s.getbool("GOVARCHIVE_WARC_FSYNC", True),
+            warc_sync_log=Path(s["GOVARCHIVE_WARC_SYNC_LOG"])
+            if s.get("GOVARCHIVE_WARC_SYNC_LOG")
+            else None,
             warc_info={
                 "operator": s.get("GOVARCHIVE_OPERATOR", ""),
                 "http-header-user-agent": s.get("USER_AGENT", ""),

@@ -5,6 +5,7 @@ The CLI's `govarchive crawl` and `govarchive demo` both come through here; so ca
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -16,8 +17,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from archive.cdxj import update_index
+from archive.errors import ArchiveError
 from archive.folder import ArchiveFolder
 from archive.lock import INHERITED, ArchiveLock
+from archive.resume import unfinished_crawls_readonly
 from archive.sites import SiteError, check_url
 from crawler.extract.profiles import ProfileError, load_profiles
 from crawler.identity import user_agent
@@ -165,6 +168,9 @@ def _run(
     log_file: Path | None,
     max_pages: int,
 ) -> CrawlReport:
+    # A log file that cannot grow (disk full) must not print tracebacks over the one line
+    # that says so: logging drops the record quietly instead.
+    logging.raiseExceptions = False
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(VnptSpider)
     process.crawl(crawler, url=" ".join(urls), max_pages=max_pages)
@@ -173,12 +179,30 @@ def _run(
     assert crawler.stats is not None
     report.finish_reason = str(crawler.stats.get_value("finish_reason", ""))
     session = getattr(crawler, "_govarchive_session", None)
+    if session is not None and session.halted:
+        then = (
+            f"`govarchive resume --archive {folder.root}`"
+            if _resumable(folder)
+            else "the same crawl again (nothing was started)"
+        )
+        raise ArchiveError(
+            f"no room left to write the archive ({session.halted}); the crawl stopped, the "
+            f"archive is as it was at its last commit: free some space, then run {then}"
+        )
     if session is not None:
         report.sites = site_reports(folder, list(session.crawl_ids.values()))
         report.warc_files = [folder.warc_dir / name for name in session.warc_files]
     if not os.environ.get(INHERITED):  # workers' and scheduled runs' parents update it once
         update_index(folder)
     return report
+
+
+def _resumable(folder: ArchiveFolder) -> bool:
+    """Whether a crawl cut off is on record (it may not be if no room was left to write it)."""
+    try:
+        return bool(unfinished_crawls_readonly(folder.db_path))
+    except sqlite3.Error:
+        return False
 
 
 def site_reports(folder: ArchiveFolder, crawl_ids: list[int]) -> list[SiteReport]:

@@ -62,6 +62,10 @@ GOVARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 # Commit the crawl's database writes together at most this often (seconds); 0 commits each one.
 # A kill loses at most this much work, which resume fetches again. Crawl workers use 0.
 GOVARCHIVE_COMMIT_INTERVAL = 0.5
+# fsync the open WARC file before each commit, so no committed row points at bytes a power cut
+# could take back (docs/robustness.md). Only benchmarks turn it off.
+GOVARCHIVE_WARC_FSYNC = True
+GOVARCHIVE_WARC_SYNC_LOG = ""  # test hook: a file to log each WARC file's length at each fsync
 # Our item pipelines are synchronous: Scrapy's default of 100 parallel item slots per response
 # only costs 100 asyncio tasks per page (about a quarter of a pages-only crawl's CPU).
 CONCURRENT_ITEMS = 1

@@ -48,5 +48,6 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
         "m007_search_filter_index",
         "m008_recrawls",
         "m009_page_kinds",
+        "m010_evidence",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -95,3 +95,66 @@ def test_resume_repairs_a_file_killed_before_its_first_capture(archive, sample_p
     assert resumed.returncode == 0, resumed.stderr
     check = run_cli("verify", "--archive", str(archive))
     assert check.returncode == 0, check.stdout
+
+
+def _an_article(archive):
+    con = sqlite3.connect(archive / "archive.db")
+    row = con.execute(
+        "SELECT a.id, a.url, a.capture_id FROM articles a ORDER BY a.id LIMIT 1"
+    ).fetchone()
+    con.close()
+    return row
+
+
+def test_orphaned_article_listed_repaired_and_healed_by_a_crawl(archive, sample_portal):
+    """An article whose page record is gone: verify lists it (exit 1); --repair keeps it and
+    queues its page; the next crawl fetches the page again and the archive verifies clean."""
+    article_id, url, capture_id = _an_article(archive)
+    con = sqlite3.connect(archive / "archive.db")
+    con.execute("UPDATE captures SET warc_offset = warc_offset + 1 WHERE id = ?", [capture_id])
+    con.commit()
+    con.close()
+    bad = run_cli("verify", "--archive", str(archive))
+    assert bad.returncode == 1
+    assert f"article {article_id} ({url}): orphaned" in bad.stdout
+    fixed = run_cli("verify", "--archive", str(archive), "--repair")
+    assert fixed.returncode == 0, fixed.stdout
+    assert "1 orphaned article(s) kept, their pages queued for the next crawl" in fixed.stdout
+    waiting = run_cli("verify", "--archive", str(archive))
+    assert waiting.returncode == 1 and "queued for the next crawl" in waiting.stdout
+    con = sqlite3.connect(archive / "archive.db")
+    assert con.execute("SELECT url FROM refetch").fetchall() == [(url,)]
+    assert con.execute("SELECT count(*) FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+    con.close()
+
+    urls = [s.home_url() for s in sample_portal.sites]
+    crawl = run_cli("crawl", *urls, "--archive", str(archive), "--delay", "0")
+    assert crawl.returncode == 0, crawl.stderr
+    healed = run_cli("verify", "--archive", str(archive))
+    assert healed.returncode == 0, healed.stdout
+    con = sqlite3.connect(archive / "archive.db")
+    new_capture, lost = con.execute(
+        "SELECT c.id, c.lost_at FROM articles a JOIN captures c ON c.id = a.capture_id "
+        "WHERE a.id = ?",
+        [article_id],
+    ).fetchone()
+    assert new_capture != capture_id and lost is None
+    assert con.execute("SELECT count(*) FROM refetch").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM articles WHERE url = ?", [url]).fetchone()[0] == 1
+
+
+def test_an_article_cannot_lose_its_capture(archive):
+    con = sqlite3.connect(archive / "archive.db")
+    with pytest.raises(sqlite3.IntegrityError, match="needs the capture of its page"):
+        con.execute("UPDATE articles SET capture_id = NULL")
+    con.close()
+
+
+def test_fetched_images_point_at_their_captures(archive):
+    con = sqlite3.connect(archive / "archive.db")
+    images, pointing, right = con.execute(
+        "SELECT count(*), count(i.capture_id), sum(c.url = i.src OR c.record_type = 'response') "
+        "FROM images i LEFT JOIN captures c ON c.id = i.capture_id"
+    ).fetchone()
+    con.close()
+    assert images > 0 and pointing == images == right

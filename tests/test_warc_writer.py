@@ -190,3 +190,57 @@ def test_index_update_trusts_written_lines_only_for_the_file_they_describe(tmp_p
     assert built == (tmp_path / "ref.cdxj").read_text(encoding="utf-8")
     assert len(built.splitlines()) == 8
     assert list(pending.iterdir()) == []
+
+
+FULL_DISK_CHILD = """
+import errno, resource, signal, sys
+from pathlib import Path
+from tests.test_warc_writer import exchange, START
+from archive.clock import fixed_clock, sequential_ids
+from archive.warc import WarcWriter
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+writer = WarcWriter(Path(sys.argv[1]), clock=fixed_clock(START), new_id=sequential_ids())
+written = 0
+try:
+    while True:
+        writer.write_exchange(exchange(written, size=3000))
+        written += 1
+except OSError as exc:
+    assert exc.errno == errno.EFBIG, exc
+print(written)
+"""
+
+
+def test_a_write_that_finds_no_room_is_cut_off(tmp_path):
+    """EFBIG (or ENOSPC) part-way through a record: the file is cut back to the record before,
+    so it ends whole, and the error goes up for the crawl to stop on."""
+    from archive.verify import scan_warc
+
+    out = subprocess.run(
+        [sys.executable, "-c", FULL_DISK_CHILD, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert out.returncode == 0, out.stderr
+    written = int(out.stdout)
+    [path] = tmp_path.glob("*.warc.gz")
+    scan = scan_warc(path)
+    assert 0 < path.stat().st_size <= 20_000
+    assert not scan.truncated_tail and scan.problems == []
+    assert scan.records == 1 + 2 * written  # warcinfo, then a response and a request each
+
+
+def test_sync_logs_the_length_it_made_durable(tmp_path):
+    log = tmp_path / "syncs.log"
+    writer = WarcWriter(tmp_path, clock=fixed_clock(START), new_id=sequential_ids(), sync_log=log)
+    writer.write_exchange(exchange(1))
+    writer.sync()
+    writer.sync()  # nothing new: no second line
+    name, size = writer.current or ("", 0)
+    writer.write_exchange(exchange(2))
+    writer.close()  # syncs what is left
+    lines = [line.split("\t") for line in log.read_text().splitlines()]
+    assert lines[0] == [name, str(size)]
+    assert len(lines) == 2 and lines[1] == [name, str((tmp_path / name).stat().st_size)]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
+from archive.errors import StorageFull
 from archive.session import ArchiveSession
 from crawler.archive_link import session_for
 
@@ -15,6 +17,7 @@ class ArchiveRun:
         self.crawler = crawler
         self.session = session
         self.committer: LoopingCall | None = None
+        self.halting = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveRun:
@@ -38,15 +41,38 @@ class ArchiveRun:
             "log_file": self.crawler.settings.get("LOG_FILE"),
         }
         resume = self.crawler.settings.getbool("GOVARCHIVE_RESUME")
-        self.session.begin(sites, self.crawler.settings.get("USER_AGENT"), settings, resume, run)
+        self.session.on_halt = self.halt
+        try:
+            self.session.begin(
+                sites, self.crawler.settings.get("USER_AGENT"), settings, resume, run
+            )
+        except StorageFull as exc:  # the spider closes; the run ends with one line
+            self.halt(str(exc))
+            return
         if hasattr(spider, "apply_resume"):
             spider.apply_resume(self.session.resumed)
+        for note in self.session.repaired:
+            spider.logger.warning(f"resume repaired {note}")
+        extra = getattr(spider, "extra_starts", None)
+        for host, pages in self.session.refetch.items():
+            # Pages of stored articles whose records were lost: fetched again this crawl.
+            if extra is not None:
+                extra.extend((host, url) for url, _ in pages)
+            self.crawler.stats.inc_value("govarchive/refetch_queued", len(pages))
         spider.on_give_up = self.give_up  # type: ignore[attr-defined]
         spider.article_seen_at = self.session.article_seen_at  # type: ignore[attr-defined]
         interval = self.session.commit_interval
         if interval > 0:  # grouped writes reach the disk even while the crawl waits
-            self.committer = LoopingCall(self.session.group.commit_if_due)
+            self.committer = LoopingCall(self.session.commit_if_due)
             self.committer.start(interval, now=False)
+
+    def halt(self, reason: str) -> None:
+        """No room left to write: the crawl stops now (in-flight work is not recorded)."""
+        self.crawler.stats.set_value("govarchive/storage_full", reason)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None and not self.halting:
+            self.halting = True
+            deferred_from_coro(engine.close_spider_async(reason="storage_full"))
 
     def give_up(self, request) -> None:
         """A request that failed for good (or was refused) is finished with, for resume's sake."""

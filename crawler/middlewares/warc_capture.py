@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from http import HTTPStatus
 
 from scrapy import Request, signals
@@ -11,6 +12,7 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
 
+from archive.errors import StorageFull
 from archive.session import ArchiveSession
 from archive.warc import HttpExchange
 from crawler.archive_link import session_for
@@ -33,7 +35,8 @@ class WarcCaptureMiddleware:
         return mw
 
     def spider_opened(self) -> None:
-        self.session.open()
+        with suppress(StorageFull):  # the session has stopped the crawl and says why
+            self.session.open()
 
     def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("govarchive_replayed"):
@@ -60,12 +63,16 @@ class WarcCaptureMiddleware:
             ip_address=str(response.ip_address) if response.ip_address else None,
         )
         content_type = response.headers.get(b"Content-Type")
-        captured = self.session.capture(
-            crawl_id,
-            exchange,
-            content_type.decode("latin-1") if content_type else None,
-            frontier_url=request.meta.get("govarchive_frontier_url"),
-        )
+        try:
+            captured = self.session.capture(
+                crawl_id,
+                exchange,
+                content_type.decode("latin-1") if content_type else None,
+                frontier_url=request.meta.get("govarchive_frontier_url"),
+                asset_kind=request.meta.get("govarchive_asset"),
+            )
+        except StorageFull as exc:  # not archived, so not parsed: resume fetches it again
+            raise IgnoreRequest(f"archive storage full: {exc}") from None
         # What is extracted from this response comes from the record holding its payload.
         holder = captured.refers_to if captured.refers_to and not captured.not_modified else None
         request.meta["govarchive_capture_id"] = holder or captured.id
@@ -84,7 +91,10 @@ class WarcCaptureMiddleware:
         host = urlparse_cached(request).netloc.lower()
         crawl_id = self.session.crawl_for(request.meta.get("govarchive_site") or host)
         error = f"{type(exception).__name__}: {exception}".strip()
-        self.session.capture_failure(crawl_id, request.url, request.method, error[:500])
+        try:
+            self.session.capture_failure(crawl_id, request.url, request.method, error[:500])
+        except StorageFull:
+            return None
         self.stats.inc_value("govarchive/fetch_errors")
         self.stats.inc_value("govarchive/errors")
         return None

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import fields
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from archive.db import ArticleRecord
+from archive.errors import StorageFull
 from archive.session import ArchiveSession
 from crawler.archive_link import session_for
 from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
@@ -23,6 +25,13 @@ class StorePipeline:
         return cls(session_for(crawler), crawler.stats)
 
     def process_item(self, item):
+        try:
+            return self._store(item)
+        except StorageFull as exc:  # the page stays not done: resume parses it again
+            self.stats.inc_value("govarchive/articles_dropped/storage_full")
+            raise DropItem(f"archive storage full: {exc}") from None
+
+    def _store(self, item):
         if isinstance(item, ArticleItem):
             record = ArticleRecord(**{f.name: getattr(item, f.name) for f in fields(ArticleRecord)})
             outcome = self.session.store_article(item.site, item.capture_id, record)
