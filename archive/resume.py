@@ -3,6 +3,7 @@ repaired, what they had discovered, and the responses they already hold (replaye
 
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -80,9 +81,15 @@ def repair_tails(db: Database, warc_dir: Path) -> list[str]:
         )
     }
     for path in sorted(warc_dir.glob("*.warc.gz")):
-        scan = scan_warc(path, check_digests=False, start=last.get(path.name, 0))
-        if truncate_tail(scan):
-            notes.append(f"{path.name}: cut {scan.size - scan.good_end} bytes of incomplete record")
+        with path.open("rb") as held:
+            try:  # a file another crawl worker is writing has no torn tail to cut
+                fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            scan = scan_warc(path, check_digests=False, start=last.get(path.name, 0))
+            if truncate_tail(scan):
+                cut = scan.size - scan.good_end
+                notes.append(f"{path.name}: cut {cut} bytes of incomplete record")
         lost = [
             r[0]
             for r in db.execute(

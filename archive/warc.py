@@ -7,6 +7,7 @@ the archive calls it before every SQLite commit that may point at new records (i
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import io
 import os
@@ -296,6 +297,9 @@ class WarcWriter:
             except FileExistsError:
                 continue
             break
+        # Held while the file is written (the OS drops it if the process dies): a resume in
+        # another crawl worker leaves a file that is still being written alone.
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         buf = io.BytesIO()
         writer = WARCWriter(buf, gzip=True)
         fields = {

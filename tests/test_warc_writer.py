@@ -244,3 +244,25 @@ def test_sync_logs_the_length_it_made_durable(tmp_path):
     lines = [line.split("\t") for line in log.read_text().splitlines()]
     assert lines[0] == [name, str(size)]
     assert len(lines) == 2 and lines[1] == [name, str((tmp_path / name).stat().st_size)]
+
+
+def test_resume_leaves_a_file_another_worker_is_writing_alone(tmp_path):
+    """A crawl worker resuming repairs WARC tails; a file another worker still has open (its
+    flock held) may end in a record being written, and is not cut."""
+    from archive.db import open_database
+    from archive.resume import repair_tails
+
+    warc_dir = tmp_path / "warc"
+    writer = WarcWriter(warc_dir, clock=fixed_clock(START), new_id=sequential_ids())
+    writer.write_exchange(exchange(1))
+    [path] = warc_dir.glob("*.warc.gz")
+    whole = path.stat().st_size
+    with path.open("ab") as fh:
+        fh.write(b"\x1f\x8b half a record")  # what a reader may see mid-write
+    db = open_database(tmp_path / "archive.db")
+    assert repair_tails(db, warc_dir) == []
+    assert path.stat().st_size == whole + 16
+    writer.close()
+    assert repair_tails(db, warc_dir) == [f"{path.name}: cut 16 bytes of incomplete record"]
+    assert path.stat().st_size == whole
+    db.close()
