@@ -330,5 +330,16 @@ def m010_evidence(db: Database) -> None:
         )
 
 
+@migrations()
+def m011_hosts(db: Database) -> None:
+    """Per-host politeness kept in the archive (`govarchive hosts set`): every crawl of the
+    archive paces each host by its rule, portals and shared media hosts alike."""
+    db["hosts"].create(
+        {"host": str, "delay": float, "concurrency": int, "updated_at": str},
+        pk="host",
+        not_null={"updated_at"},
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -19,11 +20,13 @@ from scrapy.settings import Settings
 from archive.cdxj import update_index
 from archive.errors import ArchiveError
 from archive.folder import ArchiveFolder
+from archive.hosts import site_rules, stored_rules
 from archive.lock import INHERITED, ArchiveLock
 from archive.resume import unfinished_crawls_readonly
 from archive.sites import SiteError, check_url
 from crawler.extract.profiles import ProfileError, load_profiles
 from crawler.identity import user_agent
+from crawler.politeness import HostRule, download_slots, global_concurrency, resolve
 from crawler.spiders.vnpt import VnptSpider
 
 
@@ -58,6 +61,8 @@ class CrawlReport:
     warc_files: list[Path] = field(default_factory=list)
     log_file: Path | None = None
     finish_reason: str = ""
+    bound_host: str | None = None  # the host still answering when all others were done
+    bound_alone_seconds: float = 0.0  # for how long it was the only one
 
     @property
     def ok(self) -> bool:
@@ -99,6 +104,7 @@ def crawl_settings(
         settings.set("CONCURRENT_REQUESTS", max(16, concurrency * 2), priority="cmdline")
     settings.set("GOVARCHIVE_MAX_PAGES", max_pages, priority="cmdline")
     settings.set("GOVARCHIVE_PROGRESS", progress, priority="cmdline")
+    settings.set("GOVARCHIVE_PROGRESS_ALL_HOSTS", verbose, priority="cmdline")
     log_file = None
     if not verbose:
         logs = folder.root / "logs"
@@ -157,8 +163,37 @@ def run_crawl(
         contact=contact,
         overrides=overrides,
     )
+    if not (overrides or {}).keys() & {"DOWNLOAD_SLOTS", "CONCURRENT_REQUESTS"}:
+        apply_politeness(settings, folder, checked)
     with ArchiveLock(folder.root):
         return _run(folder, checked, settings, log_file, max_pages)
+
+
+def apply_politeness(settings: Settings, folder: ArchiveFolder, urls: list[str]) -> None:
+    """Each host's own pace (hosts set, sites add, the built-in rules; the run's --delay and
+    --concurrency for the rest) as Scrapy's per-slot settings, and room in the run's global
+    concurrency for every host in it (crawler/politeness.py)."""
+    stored: dict[str, HostRule] = {}
+    sites: dict[str, HostRule] = {}
+    if folder.db_path.is_file():
+        con = sqlite3.connect(f"file:{folder.db_path}?mode=ro", uri=True)
+        try:
+            for rule in stored_rules(con):
+                stored[rule.host] = HostRule(rule.delay, rule.concurrency, "hosts set")
+            for host, (delay, concurrency, name) in site_rules(con).items():
+                sites[host] = HostRule(delay, concurrency, f"site {name}")
+        finally:
+            con.close()
+    portals = [urlsplit(u).hostname or "" for u in urls]
+    rules = resolve(
+        portals,
+        stored,
+        sites,
+        settings.getfloat("DOWNLOAD_DELAY"),
+        settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+    )
+    settings.set("DOWNLOAD_SLOTS", download_slots(rules), priority="cmdline")
+    settings.set("CONCURRENT_REQUESTS", global_concurrency(portals, rules), priority="cmdline")
 
 
 def _run(
@@ -178,6 +213,8 @@ def _run(
     report = CrawlReport(archive=folder.root, log_file=log_file)
     assert crawler.stats is not None
     report.finish_reason = str(crawler.stats.get_value("finish_reason", ""))
+    report.bound_host = crawler.stats.get_value("govarchive/bound_host")
+    report.bound_alone_seconds = float(crawler.stats.get_value("govarchive/bound_alone_seconds", 0))
     session = getattr(crawler, "_govarchive_session", None)
     if session is not None and session.halted:
         then = (

@@ -54,7 +54,14 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.archive_run.ArchiveRun": 100,
     "crawler.extensions.progress.ProgressLine": 500,
+    # AutoThrottle's pacing with each host's own floor (its delay, its robots.txt Crawl-delay)
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.extensions.throttle.PoliteThrottle": 0,
 }
+# Many hosts in one run (a province's portals, a shared storage host): the scheduler hands out
+# requests for the hosts with the fewest downloads under way, so a slow or paced host's queue
+# never takes the run's concurrency from the others (crawler/politeness.py sets that per run).
+SCHEDULER_PRIORITY_QUEUE = "crawler.queues.ConnectionAwarePriorityQueue"
 
 # The archive.
 GOVARCHIVE_ARCHIVE = os.environ.get(ENV_VAR, DEFAULT_ARCHIVE_DIR)

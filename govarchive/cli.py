@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from archive.errors import ArchiveError
-from govarchive import __version__, cli_archivist, cli_inspect, cli_ops
+from govarchive import __version__, cli_archivist, cli_hosts, cli_inspect, cli_ops
 from govarchive.cliutil import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -178,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_archivist.add_parsers(sub)
     cli_ops.add_parsers(sub)
     cli_inspect.add_parsers(sub)
+    cli_hosts.add_parsers(sub)
 
     demo = sub.add_parser(
         "demo",
@@ -540,6 +541,7 @@ COMMANDS = {
     **cli_archivist.COMMANDS,
     **cli_ops.COMMANDS,
     **cli_inspect.COMMANDS,
+    **cli_hosts.COMMANDS,
 }
 
 if __name__ == "__main__":

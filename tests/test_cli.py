@@ -203,6 +203,12 @@ BAD_ARGUMENTS = {
         (["sql", "SELECT 1", "--archive", "/nonexistent/archive"], 1),
         (["sql"], 2),
     ],
+    "hosts": [
+        (["hosts", "list", "--archive", "/nonexistent/archive"], 1),
+        (["hosts", "set", "x.vn", "--delay", "1", "--archive", "/dev/null/archive"], 1),
+        (["hosts", "set", "http://x.vn/", "--delay", "1"], 2),
+        (["hosts"], 2),
+    ],
     "inspect": [
         (["inspect", "http://x.vn/a-1", "--from-archive", "--archive", "/nonexistent/archive"], 1),
         (["inspect", "x.vn/a-1"], 2),

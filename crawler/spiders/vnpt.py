@@ -47,7 +47,7 @@ from crawler.urls import (
 
 PRIORITY_ARTICLE = 10
 PRIORITY_DISCOVERY = 8  # robots.txt, sitemaps, feeds: they name articles no list may link
-PRIORITY_ASSET = 5
+PRIORITY_ASSET = -5  # after the portal's pages: a portal serving its own media is not slowed
 PRIORITY_PAGE = 0
 PRIORITY_SECOND_ADDRESS = -10
 _HREFS = etree.XPath("//a/@href")  # compiled once: el.xpath(text) compiles on every call
