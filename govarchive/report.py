@@ -8,6 +8,8 @@ from rich.table import Table
 
 from crawler.run import CrawlReport
 
+BOUND_WORTH_SAYING = 5.0  # seconds a single host held the run's end before it is worth a line
+
 
 def print_report(report: CrawlReport, console: Console) -> None:
     table = Table(
@@ -43,6 +45,11 @@ def print_report(report: CrawlReport, console: Console) -> None:
     console.print(
         f"WARC: {len(report.warc_files)} file(s), {size / 1e6:.1f} MB in {report.archive / 'warc'}"
     )
+    if report.bound_host and report.bound_alone_seconds >= BOUND_WORTH_SAYING:
+        console.print(
+            f"bounded by {report.bound_host}: the only host still answering for the last "
+            f"{report.bound_alone_seconds:.0f} s (its pace: `govarchive hosts list`)"
+        )
     if report.log_file:
         console.print(f"log: {report.log_file}")
     if report.sites:

@@ -1,34 +1,104 @@
-"""A live progress line (pages, articles, errors, rate) while a crawl runs, for the CLI."""
+"""A live progress line while a crawl runs, for the CLI: pages, articles, errors and rate, and for
+the busiest hosts what waits for them and how fast they answer, so a run held back by one host
+says so. At the end, the host that bounded the run and how long it was the only one left."""
 
 from __future__ import annotations
 
 import sys
 import time
+from collections import Counter, deque
 
 from rich.console import Console
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import task
+
+RATE_WINDOW = 10.0  # seconds of responses a host's rate is measured over
+BUSY_SHOWN = 3  # hosts on the progress line; --verbose lists them all
+
+
+class HostActivity:
+    """Per host name (Scrapy's download slots are per host name): responses, recent rate, the
+    time of the last one, and what waits for it in the scheduler and the downloader."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self.clock = clock
+        self.responses: Counter[str] = Counter()
+        self.recent: dict[str, deque[float]] = {}
+        self.last: dict[str, float] = {}
+
+    def response(self, host: str) -> None:
+        now = self.clock()
+        self.responses[host] += 1
+        self.last[host] = now
+        window = self.recent.setdefault(host, deque())
+        window.append(now)
+        while window and window[0] < now - RATE_WINDOW:
+            window.popleft()
+
+    def rate(self, host: str) -> float:
+        window = self.recent.get(host)
+        if not window:
+            return 0.0
+        now = self.clock()
+        while window and window[0] < now - RATE_WINDOW:
+            window.popleft()
+        return len(window) / RATE_WINDOW
+
+    def bound(self) -> tuple[str, float] | None:
+        """(the host answering last, how long it was the only host still answering)."""
+        if len(self.last) < 2:
+            return None
+        ordered = sorted(self.last.items(), key=lambda kv: kv[1])
+        (host, last), (_, before) = ordered[-1], ordered[-2]
+        return host, last - before
+
+
+def waiting(crawler: Crawler) -> dict[str, int]:
+    """Requests waiting per host name: in the scheduler's per-slot queues (the downloader-aware
+    queue keeps one a host) and in the downloader's slots (queued or being fetched)."""
+    out: Counter[str] = Counter()
+    engine = crawler.engine
+    if engine is None:
+        return out
+    scheduler = getattr(engine, "scheduler", None)
+    pqueues = getattr(getattr(scheduler, "mqs", None), "pqueues", None) or {}
+    for slot, queue in pqueues.items():
+        out[slot] += len(queue)
+    for key, slot in engine.downloader.slots.items():
+        out[key] += len(slot.queue) + len(slot.transferring)
+    return +out
 
 
 class ProgressLine:
-    def __init__(self, crawler: Crawler, interval: float) -> None:
+    def __init__(self, crawler: Crawler, interval: float, all_hosts: bool) -> None:
         self.crawler = crawler
         self.interval = interval
-        self.console = Console(file=sys.stderr, highlight=False, soft_wrap=True)
+        self.all_hosts = all_hosts
+        self.console = Console(file=sys.stderr, highlight=False, soft_wrap=True, markup=False)
         self.ticks = 0
         self.started = time.monotonic()
         self.loop: task.LoopingCall | None = None
+        self.hosts = HostActivity()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressLine:
-        if not crawler.settings.getbool("GOVARCHIVE_PROGRESS"):
-            raise NotConfigured
-        ext = cls(crawler, crawler.settings.getfloat("GOVARCHIVE_PROGRESS_INTERVAL", 1.0))
-        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        ext = cls(
+            crawler,
+            crawler.settings.getfloat("GOVARCHIVE_PROGRESS_INTERVAL", 1.0),
+            crawler.settings.getbool("GOVARCHIVE_PROGRESS_ALL_HOSTS"),
+        )
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        if not crawler.settings.getbool("GOVARCHIVE_PROGRESS"):
+            return ext  # still counts per host: the end-of-crawl summary names the bound
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         return ext
+
+    def response_received(self, response: Response, request: Request) -> None:
+        self.hosts.response(urlparse_cached(request).hostname or "")
 
     def spider_opened(self) -> None:
         self.started = time.monotonic()
@@ -36,9 +106,15 @@ class ProgressLine:
         self.loop.start(self.interval, now=False)
 
     def spider_closed(self) -> None:
+        bound = self.hosts.bound()
+        stats = self.crawler.stats
+        if bound is not None and stats is not None:
+            stats.set_value("govarchive/bound_host", bound[0])
+            stats.set_value("govarchive/bound_alone_seconds", round(bound[1], 1))
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        self.show(final=True)
+        if self.loop is not None:
+            self.show(final=True)
 
     def line(self) -> str:
         stats = self.crawler.stats
@@ -52,11 +128,25 @@ class ProgressLine:
             f"{pages / elapsed:.1f} pages/s  {elapsed:.0f}s"
         )
 
+    def busy(self, limit: int | None) -> list[str]:
+        """`host: N waiting, R/s` for the hosts with the most waiting."""
+        queued = waiting(self.crawler)
+        hosts = sorted(queued, key=lambda h: (-queued[h], h))
+        if limit is not None:
+            hosts = hosts[:limit]
+        return [f"{h}: {queued[h]} waiting, {self.hosts.rate(h):.1f}/s" for h in hosts]
+
     def show(self, final: bool = False) -> None:
         self.ticks += 1
-        if self.console.is_terminal:
-            self.console.print(f"\r[bold]crawling[/] {self.line()}", end="\n" if final else "")
-        elif final:
+        if final:
             self.console.print(f"crawled: {self.line()}")
-        elif self.ticks % 10 == 0:  # logs and CI: a line every ten intervals, not every second
+            return
+        busy = self.busy(None if self.all_hosts else BUSY_SHOWN)
+        if self.console.is_terminal and not self.all_hosts:
+            width = self.console.width
+            text = f"crawling {self.line()}" + (f"  | {'; '.join(busy)}" if busy else "")
+            self.console.print(f"\r{text[: width - 1]:<{width - 1}}", end="")
+        elif self.all_hosts or self.ticks % 10 == 0:  # logs and CI: every ten intervals
             self.console.print(f"crawling: {self.line()}")
+            for entry in busy:
+                self.console.print(f"  {entry}")
