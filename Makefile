@@ -31,6 +31,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.crawl
 	$(BIN)/python -m bench.export
+	$(BIN)/python -m bench.province
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -262,6 +262,8 @@ class SampleServers:
     delay: float = 0.0
     articles: int | None = None  # override each profile's size (benchmarks)
     revision: int = 1  # 2: the portal later on, one article edited and one taken down
+    # one address per portal, as a province's portals each have their host (bench/province.py)
+    portal_hosts: tuple[str, ...] = ()
     storage_base: str = field(default="", init=False)
     sites: list[Site] = field(default_factory=list, init=False)
     _servers: list[ThreadingHTTPServer] = field(default_factory=list, init=False)
@@ -274,10 +276,11 @@ class SampleServers:
         self.storage_base = storage_base
         for i, key in enumerate(self.profiles):
             port = self.ports[i] if i < len(self.ports) else 0
+            host = self.portal_hosts[i] if i < len(self.portal_hosts) else self.host
             portal = build_portal(key, self.articles, self.revision)
             handler = type(f"{key}Handler", (PortalHandler,), {"delay": self.delay})
-            server = _Server((self.host, port), handler)
-            site = Site(portal, f"http://{self.host}:{server.server_address[1]}", storage_base)
+            server = _Server((host, port), handler)
+            site = Site(portal, f"http://{host}:{server.server_address[1]}", storage_base)
             handler.site = site
             self._servers.append(server)
             self.sites.append(site)
