@@ -6,6 +6,7 @@ records when each request arrived. A portal on 127.0.0.1 keeps its images on a m
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -127,20 +128,23 @@ def test_a_hosts_rule_paces_that_host_and_only_it(hosts, tmp_path):
     media.arrivals.clear()
 
     archive = tmp_path / "paced"
-    added = run_cli("hosts", "set", "127.0.0.2", "--delay", "0.3", "--concurrency", "1",
+    added = run_cli("hosts", "set", "127.0.0.2", "--delay", "0.4", "--concurrency", "1",
                     "--archive", str(archive))  # fmt: skip
     assert added.returncode == 0, added.stderr
     started = time.monotonic()
-    crawl(portal, archive)
+    paced = crawl(portal, archive, "--set", "GOVARCHIVE_PROGRESS_INTERVAL=0.1")
     assert len(media.arrivals) == ARTICLES * IMAGES
-    assert min(gaps(media.arrivals)) >= 0.28  # the rule, whatever the run's --delay
-    assert time.monotonic() - started >= 0.28 * (ARTICLES * IMAGES - 1)
+    assert min(gaps(media.arrivals)) >= 0.38  # the rule, whatever the run's --delay
+    assert time.monotonic() - started >= 0.38 * (ARTICLES * IMAGES - 1)
+    # What the run waits for, while it waits, and what bounded it, once it is over.
+    assert re.search(r"127\.0\.0\.2: \d+ waiting, [\d.]+/s", paced.stderr), paced.stderr
+    assert "bounded by 127.0.0.2: the only host still answering" in paced.stdout
     listed = json.loads(
         run_cli("hosts", "list", "--archive", str(archive), "--format", "json").stdout
     )
     assert {
         "host": "127.0.0.2",
-        "delay": 0.3,
+        "delay": 0.4,
         "concurrency": 1,
         "source": "hosts set",
     }.items() <= listed[0].items()
