@@ -474,7 +474,11 @@ def cmd_verify(args: argparse.Namespace, console: Console) -> int:
     if report.ok:
         console.print("archive OK")
         return EXIT_OK
-    hint = "" if args.repair else "; `govarchive verify --repair` fixes truncated tails"
+    hint = (
+        ""
+        if args.repair
+        else "; `govarchive verify --repair` cuts torn tails and queues orphaned articles' pages"
+    )
     print(f"govarchive: error: {len(report.problems)} problem(s) found{hint}", file=sys.stderr)
     return EXIT_FAILED
 
