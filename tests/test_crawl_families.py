@@ -6,7 +6,6 @@ once, from the page, however it was reached; what could not be read is said, not
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -19,18 +18,9 @@ from warcio.archiveiterator import ArchiveIterator
 from govarchive.sampleportal.gold import gold_articles
 from govarchive.sampleportal.process import SamplePortalProcess
 from tests.conftest import run_cli
+from tests.test_crawl_sample_portal import db, host
 
 FAMILIES = ("laichau", "dienbien", "jsportal")
-
-
-def db(archive: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(archive / "archive.db")
-    con.row_factory = sqlite3.Row
-    return con
-
-
-def host(site) -> str:
-    return site.base.split("://", 1)[1]
 
 
 @pytest.fixture(scope="module")

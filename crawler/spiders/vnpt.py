@@ -510,9 +510,13 @@ class VnptSpider(Spider):
             if request is not None:
                 yield request
             return
-        named = discovery.robots_sitemaps(*known) if known and known[0] else []
-        for url in named:
-            request = self._discovery(url, host, "sitemap")
+        yield from self._from_robots(response, host, *(known or ("", response.url)))
+
+    def _from_robots(self, response: Response, host: str, text: str, url: str) -> Iterator[Request]:
+        """The sitemaps a robots.txt names, or the /sitemap.xml probe when it names none."""
+        named = discovery.robots_sitemaps(text, url) if text else []
+        for sitemap in named:
+            request = self._discovery(sitemap, host, "sitemap")
             if request is not None:
                 yield request
         if not named:
@@ -529,13 +533,7 @@ class VnptSpider(Spider):
         self.verdict(response, "discovery", kind or "", False)
         if kind == "robots":
             text = response.body.decode("utf-8", "replace")
-            named = discovery.robots_sitemaps(text, response.url)
-            for url in named:
-                request = self._discovery(url, host, "sitemap")
-                if request is not None:
-                    yield request
-            if not named:
-                yield from self._sitemap_probe(response, host)
+            yield from self._from_robots(response, host, text, response.url)
         elif kind == "sitemap":
             shape, entries = discovery.read_sitemap(response.body)
             self.crawler.stats.inc_value(f"govarchive/discovery/{shape or 'unreadable'}")
