@@ -266,3 +266,18 @@ def test_resume_leaves_a_file_another_worker_is_writing_alone(tmp_path):
     assert repair_tails(db, warc_dir) == [f"{path.name}: cut 16 bytes of incomplete record"]
     assert path.stat().st_size == whole
     db.close()
+
+
+def test_scan_from_a_record_boundary_keeps_the_records_after_it(tmp_path):
+    """The root cause of issue 14's orphans: scanning from a resume's starting point counted
+    offsets twice, so every complete record after it looked torn and was cut off."""
+    from archive.verify import scan_warc
+
+    writer = WarcWriter(tmp_path, clock=fixed_clock(START), new_id=sequential_ids())
+    writer.write_exchange(exchange(1))
+    second = writer.write_exchange(exchange(2))
+    writer.write_exchange(exchange(3))
+    writer.close()
+    [path] = tmp_path.glob("*.warc.gz")
+    scan = scan_warc(path, check_digests=False, start=second.offset)
+    assert scan.records == 4 and scan.good_end == scan.size == path.stat().st_size
