@@ -404,6 +404,25 @@ class ArchiveDB:
         ).fetchall()
         return [(r[0], r[1] or "") for r in rows]
 
+    def adopt_revisits(self, capture_id: int, digest: str) -> None:
+        """Revisits of a lost response now refer to this one, which holds the same payload (a
+        replay tool finds an identical-payload revisit's payload by its digest)."""
+        lost = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM captures WHERE payload_digest = ? AND lost_at IS NOT NULL "
+                "AND record_type = 'response'",
+                [digest],
+            ).fetchall()
+        ]
+        if lost:
+            marks = ",".join("?" * len(lost))
+            self.db.execute(
+                f"UPDATE captures SET refers_to = ? WHERE refers_to IN ({marks}) "
+                "AND record_type = 'revisit'",
+                [capture_id, *lost],
+            )
+
     def image_fetched(self, url: str, capture_id: int) -> None:
         """Images showing this file point at the capture holding it."""
         self.db.execute("UPDATE images SET capture_id = ? WHERE src = ?", [capture_id, url])

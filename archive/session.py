@@ -269,6 +269,9 @@ class ArchiveSession:
             if exchange.status in (404, 410):
                 self.db.mark_gone(exchange.url, iso_utc(exchange.fetched_at), crawl_id)
             self.db.count_capture(crawl_id, location.written, revisit)
+            if revisit is None and location.record_type == "response":
+                # Revisits whose original record was lost repeat this payload: point them here.
+                self.db.adopt_revisits(capture_id, location.payload_digest)
             # An article's image may come as the page's requisite: any file fetched counts.
             if asset_kind and exchange.status in (200, 304):
                 held = refers_to if refers_to and revisit and not revisit.not_modified else None

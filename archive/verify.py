@@ -134,7 +134,8 @@ def verify(folder: ArchiveFolder, repair: bool = False) -> VerifyReport:
             "payload_digest FROM captures WHERE warc_file IS NOT NULL AND lost_at IS NULL "
             "ORDER BY id"
         ).fetchall()
-        report.problems += _check_revisits(con)
+        problems, waiting = _check_revisits(con, repair)
+        report.problems += problems
         bad: dict[int, str] = {}  # capture -> what is wrong with its record
         urls: dict[int, str] = {}
         for cid, url, name, offset, length, record_id, digest in rows:
@@ -156,6 +157,11 @@ def verify(folder: ArchiveFolder, repair: bool = False) -> VerifyReport:
         con.close()
     if repair:
         _repair(folder, report, bad, orphans)
+        if waiting:
+            report.repaired.append(
+                f"archive.db: {waiting} revisit(s) of lost records point at the payload again "
+                "once a response with it is fetched (a queued page's is)"
+            )
     else:
         report.problems += [f"article {aid} ({url}): {why}" for aid, url, why, _ in orphans]
     return report
@@ -221,19 +227,25 @@ def _repair(
         db.close()
 
 
-def _check_revisits(con: sqlite3.Connection) -> list[str]:
+def _check_revisits(con: sqlite3.Connection, repair: bool) -> tuple[list[str], int]:
     """A revisit is only as good as the response it points at: that capture must exist, hold
-    a payload and have the same digest."""
+    a payload, not be lost and have the same digest. Returns the problems, and how many
+    revisits of lost records --repair leaves waiting (the next response with their payload
+    takes them over; a refetched page's does)."""
     bad = con.execute(
-        "SELECT r.id, r.url FROM captures r LEFT JOIN captures o ON o.id = r.refers_to "
+        "SELECT r.id, r.url, o.lost_at IS NOT NULL FROM captures r "
+        "LEFT JOIN captures o ON o.id = r.refers_to "
         "WHERE r.record_type = 'revisit' AND r.lost_at IS NULL AND (o.id IS NULL OR "
         "o.record_type != 'response' OR o.lost_at IS NOT NULL "
         "OR o.payload_digest IS NOT r.payload_digest) ORDER BY r.id"
     ).fetchall()
-    return [
-        f"capture {cid} ({url}): revisit of a response the archive does not hold"
-        for cid, url in bad
+    problems = [
+        f"capture {cid} ({url}): revisit of a "
+        + ("response whose record was lost" if lost else "response the archive does not hold")
+        for cid, url, lost in bad
+        if not (repair and lost)
     ]
+    return problems, sum(1 for _, _, lost in bad if lost)
 
 
 def _check_capture(

@@ -67,6 +67,11 @@ def assert_complete_once(portal, archive: Path) -> None:
         "SELECT url, count(*) FROM captures WHERE status IS NOT NULL GROUP BY url HAVING count(*) > 1"
     ).fetchall()
     assert twice == [], "fetched twice"
+    orphans = con.execute(
+        "SELECT a.url FROM articles a LEFT JOIN captures c ON c.id = a.capture_id "
+        "WHERE c.warc_file IS NULL OR c.lost_at IS NOT NULL"
+    ).fetchall()
+    assert orphans == [], "articles without the record of their page"
     statuses = con.execute("SELECT DISTINCT status FROM crawls").fetchall()
     assert statuses == [("finished",)]
     assert con.execute("SELECT count(*) FROM crawls").fetchone()[0] == len(portal.sites)

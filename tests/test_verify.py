@@ -99,8 +99,9 @@ def test_resume_repairs_a_file_killed_before_its_first_capture(archive, sample_p
 
 def _an_article(archive):
     con = sqlite3.connect(archive / "archive.db")
-    row = con.execute(
-        "SELECT a.id, a.url, a.capture_id FROM articles a ORDER BY a.id LIMIT 1"
+    row = con.execute(  # one whose page another address repeats (a revisit), if any
+        "SELECT a.id, a.url, a.capture_id FROM articles a ORDER BY (SELECT count(*) FROM "
+        "captures r WHERE r.refers_to = a.capture_id) DESC, a.id LIMIT 1"
     ).fetchone()
     con.close()
     return row
@@ -127,6 +128,11 @@ def test_orphaned_article_listed_repaired_and_healed_by_a_crawl(archive, sample_
     assert con.execute("SELECT count(*) FROM articles WHERE id = ?", [article_id]).fetchone()[0]
     con.close()
 
+    con = sqlite3.connect(archive / "archive.db")
+    revisits = con.execute(
+        "SELECT count(*) FROM captures WHERE refers_to = ?", [capture_id]
+    ).fetchone()[0]
+    con.close()
     urls = [s.home_url() for s in sample_portal.sites]
     crawl = run_cli("crawl", *urls, "--archive", str(archive), "--delay", "0")
     assert crawl.returncode == 0, crawl.stderr
@@ -139,6 +145,8 @@ def test_orphaned_article_listed_repaired_and_healed_by_a_crawl(archive, sample_
         [article_id],
     ).fetchone()
     assert new_capture != capture_id and lost is None
+    adopted = con.execute("SELECT count(*) FROM captures WHERE refers_to = ?", [new_capture])
+    assert adopted.fetchone()[0] >= revisits, "revisits of the lost record point at the new one"
     assert con.execute("SELECT count(*) FROM refetch").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM articles WHERE url = ?", [url]).fetchone()[0] == 1
 
