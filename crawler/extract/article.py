@@ -31,6 +31,7 @@ from crawler.extract.markup import is_bold as _is_bold
 from crawler.extract.markup import is_italic as _is_italic
 from crawler.extract.markup import right_aligned as _right_aligned
 from crawler.extract.markup import text_content as _text_content
+from crawler.extract.metadata import JSON_LD, declared_author, declared_category
 from crawler.extract.page_kind import in_list_item
 from crawler.extract.profiles import SiteProfile
 from crawler.extract.text import clean_line
@@ -83,6 +84,7 @@ def extract_article(
     `trace`, when given, receives the elements found (title, body, summary), even on a refusal:
     `govarchive inspect` shows them as the selectors that would pin a skin."""
     doc = parse_html(html) if isinstance(html, str) else html
+    json_ld = [str(t) for t in JSON_LD(doc)]  # what the page says of itself, before scripts go
     for el in list(doc.iter(*DROP_TAGS)):
         _drop(el)
     if profile is not None:
@@ -92,6 +94,7 @@ def extract_article(
     for el in list(doc.iter(etree.Comment)):
         _drop(el)
     page = _Page(doc, url, profile)
+    page.json_ld = json_ld
     try:
         return page.extract()
     finally:
@@ -120,6 +123,7 @@ _PARSER = etree.HTMLParser()
 
 _HEAD_TITLE = etree.XPath("//title//text()")
 _OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
+_SITE_NAME = etree.XPath("//meta[@property='og:site_name']/@content")
 _OWN_TEXT = etree.XPath("text()")
 _META_DATE = etree.XPath(
     "//meta[@property='article:published_time' or @name='pubdate' or @itemprop='datePublished']"
@@ -133,6 +137,7 @@ class _Page:
         self.url = url
         self.profile = profile
         self.found: dict[str, etree._Element] = {}  # parts found, for extract_article's trace
+        self.json_ld: list[str] = []  # the page's JSON-LD, read before its scripts were dropped
         self._chrome: dict[etree._Element, bool] = {}
         self.order = {el: i for i, el in enumerate(doc.iter())}
         self._leaves: set[etree._Element] | None = None
@@ -347,6 +352,8 @@ class _Page:
         parts.byline()
 
         author = flags.same_document(parts.author) if parts.author else ""
+        if not author:  # no byline in the text: the one the page declares, if a person's
+            author = declared_author(self.doc, self._site_names(), self.json_ld)
         body = "\n\n".join(p.text for p in parts.paragraphs)
         if len(body) < MIN_BODY_CHARS:
             raise NotArticle("empty_body")
@@ -359,7 +366,7 @@ class _Page:
             body=body,
             author=author,
             published_at=self.find_date(title_el, container, module),
-            category=self.find_category(title),
+            category=self.find_category(title) or declared_category(self.doc, title, self.json_ld),
             images=parts.images,
             attachments=parts.attachments,
             body_html=parts.body_html(),
@@ -452,6 +459,16 @@ class _Page:
                 return parse_vn_datetime(text)
         meta = _META_DATE(self.doc)
         return _iso_meta(meta[0]) if meta else None
+
+    def _site_names(self) -> set[str]:
+        """The portal's own name, as <title> ("Title - Site") and og:site_name give it: never
+        an article's author."""
+        names = {clean_line(v) for v in _SITE_NAME(self.doc)}
+        head = clean_line(" ".join(_HEAD_TITLE(self.doc)))
+        for sep in (" - ", " | ", " – "):
+            if sep in head:
+                names.add(head.rsplit(sep, 1)[-1].strip())
+        return names
 
     def find_category(self, title: str) -> str:
         """The last name in the breadcrumb ("Trang chủ › section"): the first element that reads
