@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,7 +22,7 @@ from govarchive.sampleportal.process import SamplePortalProcess
 from govarchive.sampleportal.server import SampleServers
 from govarchive.sampleportal.site import Site
 
-FAMILIES = ("laichau", "dienbien", "hagiang", "jsportal")
+FAMILIES = ("laichau", "dienbien", "hagiang", "jsportal", "caobang")
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 PAGER = "ctl00$ContentPlaceHolder1$pager"
@@ -118,6 +119,7 @@ def test_gold_counts_keys_and_discovery(sites):
         "dienbien": Counter(links=21, sitemap=3),
         "hagiang": Counter(links=16, sitemap=3),
         "jsportal": Counter(),
+        "caobang": Counter(links=13, feed=3, sitemap=2),
     }
     for key in ("laichau", "dienbien"):
         for g in gold_articles(sites[key]):
@@ -317,6 +319,86 @@ def test_hagiang_addresses_pager_and_discovery(sites):
     assert {g["url"] for g in golds(site, "links")} <= seen
     assert not {g["url"] for g in golds(site, "sitemap")} & seen
     assert any("/bai-viet/" in u for u in seen)
+
+
+# caobang (held out: only the server's contract is checked here) -------------------------------------
+def nfc_page(url: str) -> str:
+    return unicodedata.normalize("NFC", page(url))
+
+
+def test_caobang_addresses_and_keys(sites):
+    site = sites["caobang"]
+    gold = golds(site)
+    assert len(gold) == 18 and len({g["key"] for g in gold}) == 18
+    assert "caobang" in HELD_OUT_PROFILES and "caobang" not in DEFAULT_PROFILES
+    for g in gold:
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(g["url"]).query))
+        assert g["key"] == query["id"] == article_key(g["url"]) and g["key"].isdigit()
+        assert urllib.parse.urlsplit(g["url"]).path == "/index.php"
+        assert len(g["alt_urls"]) == 2
+        for url in [g["url"], *g["alt_urls"]]:
+            assert g["title"] in nfc_page(url), url
+        assert g["category"] in nfc_page(g["url"])
+    first = gold[4]
+    assert (
+        fetch(first["url"].replace(f"id={first['key']}", f"id={first['key']}:bai-viet"))[0] == 200
+    )
+    assert fetch(first["url"].replace(f"id={first['key']}", "id=99999"))[0] == 404
+    assert fetch(f"{site.base}/index.php/khong-co/{first['key']}-bai-viet")[0] == 404
+    assert fetch(f"{site.base}/khong-co-trang-nay")[0] == 404
+    assert site.profile.page_size == site.scheme.LIMIT
+
+
+def test_caobang_pager(sites):
+    site = sites["caobang"]
+    ids = lambda html: re.findall(r"view=article&amp;id=(\d+)&amp;", html)  # noqa: E731
+    for cat in site.portal.menu_categories:
+        listed = [str(a.id) for a in site.portal.listed(cat)]
+        seen: list[str] = []
+        url = site.category_url(cat)
+        for n in range(-(-len(listed) // 5)):
+            html = page(site.category_url(cat, n))
+            for i in dict.fromkeys(ids(html)):
+                if int(i) in site.portal.by_id and i not in seen:
+                    seen.append(i)
+            if n + 1 < -(-len(listed) // 5):
+                assert f"limitstart={(n + 1) * 5}" in html
+        assert seen == listed
+        assert fetch(f"{url}&limitstart=500")[0] == 404
+        assert "limitstart" not in url
+
+
+def test_caobang_discovery(sites):
+    site = sites["caobang"]
+    robots = page(f"{site.base}/robots.txt")
+    maps = [line.split(": ", 1)[1] for line in robots.splitlines() if line.startswith("Sitemap:")]
+    assert len(maps) == 1
+    status, ctype, raw = fetch(maps[0])
+    assert status == 200 and "xml" in ctype
+    in_map = {e.text for e in ET.fromstring(raw).iter(f"{SM}loc")}
+    everything = {g["url"] for g in golds(site)}
+    feed_only = {g["url"] for g in golds(site, "feed")}
+    sitemap_only = {g["url"] for g in golds(site, "sitemap")}
+    assert len(feed_only) == 3 and len(sitemap_only) == 2
+    assert everything - feed_only <= in_map and not feed_only & in_map
+    home = page(site.home_url())
+    feeds = re.findall(r'<link href="([^"]+)" rel="alternate" type="application/rss\+xml"', home)
+    assert feeds
+    status, ctype, raw = fetch(urllib.parse.urljoin(site.base, feeds[0].replace("&amp;", "&")))
+    assert status == 200 and ctype.startswith("application/rss+xml")
+    named = {i.findtext("link") for i in ET.fromstring(raw).iter("item")}
+    by_key = {g["key"]: g for g in golds(site)}
+    named_keys = {link.rsplit("/", 1)[1].split("-", 1)[0] for link in named}
+    assert {g["key"] for g in golds(site, "feed")} <= named_keys
+    assert not {g["key"] for g in golds(site, "sitemap")} & named_keys
+    for link in named:  # the feed links each article's second address
+        assert link in by_key[link.rsplit("/", 1)[1].split("-", 1)[0]]["alt_urls"]
+    seen = reachable(site)
+    assert everything & seen == {g["url"] for g in golds(site, "links")}
+    seen_keys = {article_key(u) for u in seen} | {
+        u.rsplit("/", 1)[1].split("-", 1)[0] for u in seen if "/index.php/" in u
+    }
+    assert not {g["key"] for g in golds(site) if g["discovery"] != "links"} & seen_keys
 
 
 # jsportal ------------------------------------------------------------------------------------------

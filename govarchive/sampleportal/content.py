@@ -146,7 +146,8 @@ class Profile:
     validators: bool = False
     # "vnportal": the classic skins above (render.py); otherwise a template family with its own
     # URL scheme, pager, discovery and markup: "ck5" (laichau), "webforms" (dienbien),
-    # "semantic" (hagiang), "spa" (jsportal) — see schemes.py and the fam_*.py modules.
+    # "semantic" (hagiang), "spa" (jsportal), "joomla" (caobang) — see schemes.py and the
+    # fam_*.py modules.
     family: str = "vnportal"
     # Categories no menu or list page links: their articles are reachable only through a feed.
     feed_only_categories: tuple[tuple[str, str], ...] = ()
@@ -155,7 +156,7 @@ class Profile:
 
 DEFAULT_PROFILES = ("laocai", "bacha", "sapa")  # what `demo` and `sample-portal` serve
 # never used by the tests: for trying unseen markup
-HELD_OUT_PROFILES = ("ninhbinh", "quangninh", "hagiang")
+HELD_OUT_PROFILES = ("ninhbinh", "quangninh", "hagiang", "caobang")
 # Template families unlike the three above in URL form, pager, markup and discovery (issue 13).
 FAMILY_PROFILES = ("laichau", "dienbien", "jsportal")
 
@@ -340,6 +341,30 @@ PROFILES: dict[str, Profile] = {
             page_size=4,
             family="semantic",
             sitemap_only=3,
+        ),
+        Profile(  # held out: never read its template module when working on the crawler
+            key="caobang",
+            skin="new",
+            site_name="Trang thông tin điện tử huyện Trùng Khánh",
+            unit="ỦY BAN NHÂN DÂN HUYỆN TRÙNG KHÁNH",
+            sname="trungkhanh",
+            sid=1811,
+            storage_prefix="cbg-ubnd/7/trungkhanh/images/stories",
+            categories=(
+                ("Thời sự", "thoi-su"),
+                ("Kinh tế - Xã hội", "kinh-te-xa-hoi"),
+                ("Quốc phòng - An ninh", "quoc-phong-an-ninh"),
+            ),
+            articles=18,
+            first_id=4120,
+            seed=193,
+            page_size=5,
+            page_param="limitstart",
+            family="joomla",
+            feed_only_categories=(
+                ("Tuyên truyền phổ biến pháp luật", "tuyen-truyen-pho-bien-phap-luat"),
+            ),
+            sitemap_only=2,
         ),
         Profile(
             key="jsportal",

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from govarchive.sampleportal import fam_dienbien, fam_hagiang, fam_jsportal, fam_laichau
+from govarchive.sampleportal import (
+    fam_caobang,
+    fam_dienbien,
+    fam_hagiang,
+    fam_jsportal,
+    fam_laichau,
+)
 from govarchive.sampleportal.site import Site
 
 ROUTERS: dict[str, ModuleType] = {
@@ -12,6 +18,7 @@ ROUTERS: dict[str, ModuleType] = {
     "webforms": fam_dienbien,
     "semantic": fam_hagiang,
     "spa": fam_jsportal,
+    "joomla": fam_caobang,
 }
 
 

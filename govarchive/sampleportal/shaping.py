@@ -18,6 +18,17 @@ DATA_TABLE = [
     ["3", "Sở Tài nguyên và Môi trường", "2.519", "95,8%"],
     ["4", "Ban Quản lý các khu kinh tế", "311", "100%"],
 ]
+# The joomla family (caobang, held out): how its editor placed each photo, and one data table.
+JOOMLA_STYLES = ("onephoto", "italic", "credit", "center", "figcaption", "inline")
+JOOMLA_CREDITS = ["Ảnh: Nông Hà", "Ảnh: Hoàng Kiên", "Ảnh: Báo Cao Bằng", "Ảnh: Đàm Thanh"]
+JOOMLA_TABLE_AT = 10
+JOOMLA_TABLE = [
+    ["TT", "Xã, thị trấn", "Diện tích lúa (ha)", "Năng suất (tạ/ha)"],
+    ["1", "Thị trấn Trùng Khánh", "212,5", "52,1"],
+    ["2", "Xã Đình Phong", "348,0", "49,6"],
+    ["3", "Xã Ngọc Côn", "186,2", "47,3"],
+    ["Tổng cộng", "746,7", "49,7"],
+]
 PHOTO_REPORT_AT = 4  # which article (generation order) of a ck5 portal is a photo report
 DATA_TABLE_AT = 7  # which one carries a data table
 
@@ -39,6 +50,12 @@ def shape(portal: Portal) -> Portal:
                 _style_images(art, n)
             if n == DATA_TABLE_AT:
                 art.table_rows = [list(r) for r in DATA_TABLE]
+                art.table_after = 0
+    if profile.family == "joomla":
+        for n, art in enumerate(articles):
+            _joomla_images(art, n)
+            if n == JOOMLA_TABLE_AT:
+                art.table_rows = [list(r) for r in JOOMLA_TABLE]
                 art.table_after = 0
     return portal
 
@@ -71,6 +88,24 @@ def _style_images(art: Article, n: int) -> None:
         elif style == "italic" and n % 3 == 0:
             words = img.caption.split()  # the editor cut it off mid-sentence
             img.caption = " ".join(words[: max(2, len(words) - 2)])
+
+
+def _joomla_images(art: Article, n: int) -> None:
+    seen_after: set[int] = set()
+    for k, img in enumerate(art.images):
+        style = JOOMLA_STYLES[(n + k) % len(JOOMLA_STYLES)]
+        if style == "inline" and (img.after in seen_after or not img.caption):
+            style = "center"
+        if style == "credit" and art.legacy:
+            style = "italic"
+        seen_after.add(img.after)
+        img.style = style
+        if not img.caption:
+            continue
+        if style == "credit":
+            img.caption = JOOMLA_CREDITS[(n + k) % len(JOOMLA_CREDITS)]
+        elif style == "inline":
+            img.caption = ""
 
 
 def _photo_report(art: Article, rng: random.Random) -> None:
