@@ -105,3 +105,25 @@ def test_the_declared_section_is_the_category(html, category):
 )  # fmt: skip
 def test_the_declared_author_when_the_text_names_none(html, author):
     assert extract_article(html, "http://portal.example/a").author == author
+
+
+@pytest.mark.parametrize(
+    ("html", "published"),
+    [
+        (page(head="<meta property='article:published_time' content='2024-02-05T01:30:00Z'>")
+         .replace("<div class='time'>05/02/2024 08:00</div>", ""), "2024-02-05T08:30:00+07:00"),
+        (page(after="<p><time itemprop='datePublished' datetime='2024-02-05T09:15:00+07:00'>"
+                    "3 ngày trước</time></p>").replace("<div class='time'>05/02/2024 08:00</div>", ""),
+         "2024-02-05T09:15:00+07:00"),
+        (page(head=ld({"@type": "NewsArticle", "datePublished": "2024-02-05T10:00:00+07:00"}))
+         .replace("<div class='time'>05/02/2024 08:00</div>", ""), "2024-02-05T10:00:00+07:00"),
+        (page(before="<time datetime='2024-02-05T11:20'>hôm qua</time>")
+         .replace("<div class='time'>05/02/2024 08:00</div>", ""), "2024-02-05T11:20:00+07:00"),
+        # A printed date line near the title comes first.
+        (page(head="<meta property='article:published_time' content='2020-01-01T00:00:00Z'>"),
+         "2024-02-05T08:00:00+07:00"),
+    ],
+    ids=["og-published-utc", "microdata-time", "ld-date", "time-beside-title", "printed-first"],
+)  # fmt: skip
+def test_the_declared_publication_time_when_none_is_printed(html, published):
+    assert extract_article(html, "http://portal.example/a").published_at == published

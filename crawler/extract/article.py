@@ -31,7 +31,12 @@ from crawler.extract.markup import is_bold as _is_bold
 from crawler.extract.markup import is_italic as _is_italic
 from crawler.extract.markup import right_aligned as _right_aligned
 from crawler.extract.markup import text_content as _text_content
-from crawler.extract.metadata import JSON_LD, declared_author, declared_category
+from crawler.extract.metadata import (
+    JSON_LD,
+    declared_author,
+    declared_category,
+    declared_date,
+)
 from crawler.extract.page_kind import in_list_item
 from crawler.extract.profiles import SiteProfile
 from crawler.extract.text import clean_line
@@ -125,10 +130,6 @@ _HEAD_TITLE = etree.XPath("//title//text()")
 _OG_TITLE = etree.XPath("//meta[@property='og:title']/@content")
 _SITE_NAME = etree.XPath("//meta[@property='og:site_name']/@content")
 _OWN_TEXT = etree.XPath("text()")
-_META_DATE = etree.XPath(
-    "//meta[@property='article:published_time' or @name='pubdate' or @itemprop='datePublished']"
-    "/@content"
-)
 
 
 class _Page:
@@ -457,8 +458,7 @@ class _Page:
             text = self.line(el)
             if looks_like_date_line(text):
                 return parse_vn_datetime(text)
-        meta = _META_DATE(self.doc)
-        return _iso_meta(meta[0]) if meta else None
+        return declared_date(self.doc, module, self.json_ld)
 
     def _site_names(self) -> set[str]:
         """The portal's own name, as <title> ("Title - Site") and og:site_name give it: never
@@ -519,12 +519,3 @@ def _reject_non_article(container: etree._Element, line: Callable[[etree._Elemen
     link_len = sum(len(line(a)) for a in headlines)
     if len(headlines) >= 3 and link_len >= 0.25 * text_len:
         raise NotArticle("list_page")
-
-
-def _iso_meta(value: str) -> str | None:
-    value = value.strip()
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?", value)
-    if not match:
-        return None
-    y, mo, d, h, mi, s = (g or "00" for g in match.groups())
-    return f"{y}-{mo}-{d}T{h}:{mi}:{s}+07:00"

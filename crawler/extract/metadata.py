@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from lxml import etree
 
+from crawler.extract.dates import parse_vn_datetime
 from crawler.extract.text import clean_line
 
 MAX_NAME = 60  # a person's or a section's name, not a sentence
@@ -28,6 +30,12 @@ _CRUMB_LISTS = etree.XPath(
     "//*[contains(@itemtype, 'BreadcrumbList')]"
     " | //*[contains(translate(@aria-label, 'BREADCUMB', 'breadcumb'), 'breadcrumb')]"
 )
+_PUBLISHED = etree.XPath(
+    "//*[@itemprop='datePublished']"
+    " | //meta[@property='article:published_time' or @name='pubdate'"
+    " or @name='article:published_time' or @property='og:published_time']"
+)
+VIETNAM = timezone(timedelta(hours=7))
 JSON_LD = etree.XPath("//script[@type='application/ld+json']/text()")  # read before scripts go
 
 
@@ -114,3 +122,37 @@ def _breadcrumb_names(data: dict) -> list[str]:
             name = element.get("name") or (item.get("name") if isinstance(item, dict) else None)
             names.append(_name(name))
     return [n for n in names if n]
+
+
+def declared_date(doc: etree._Element, near: etree._Element, json_ld: list[str]) -> str | None:
+    """When the page says it was published, when no date line is printed near the title:
+    schema.org `datePublished` (microdata or JSON-LD), Open Graph `article:published_time`, or
+    a `<time datetime>` beside the article (`near`: the block holding title and body, so the
+    dates of a sidebar's articles are never taken)."""
+    for el in _PUBLISHED(doc):
+        found = vietnam_time(el.get("content") or el.get("datetime") or "".join(el.itertext()))
+        if found:
+            return found
+    for data in _json_ld(json_ld):
+        value = data.get("datePublished")
+        found = vietnam_time(value) if isinstance(value, str) else None
+        if found:
+            return found
+    for el in near.iter("time"):
+        found = vietnam_time(el.get("datetime") or "")
+        if found:
+            return found
+    return None
+
+
+def vietnam_time(value: str) -> str | None:
+    """An ISO 8601 time (2023-06-28T08:30:00Z, ...+07:00, or with no zone: Vietnam's) or a
+    Vietnamese date line, as YYYY-MM-DDTHH:MM:SS+07:00."""
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return parse_vn_datetime(text) if text else None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(VIETNAM)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+07:00")
