@@ -52,7 +52,7 @@ class _Media(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def _portal(media: str) -> type[BaseHTTPRequestHandler]:
+def _portal(media: str, pages: list[float]) -> type[BaseHTTPRequestHandler]:
     class Portal(BaseHTTPRequestHandler):
         def log_message(self, *args) -> None:
             pass
@@ -73,6 +73,7 @@ def _portal(media: str) -> type[BaseHTTPRequestHandler]:
                 self.send_error(404)
                 return
             else:
+                pages.append(time.monotonic())
                 n = self.path.rsplit("-", 1)[-1]
                 imgs = "".join(
                     f"<p><img src='{media}/anh/{n}-{k}.jpg'></p><p>{PARAGRAPH}</p>"
@@ -97,10 +98,10 @@ def _portal(media: str) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def hosts():
     """A portal on 127.0.0.1 and its media host on 127.0.0.2, in threads."""
-    media_handler = type("Media", (_Media,), {"arrivals": [], "crawl_delay": None})
+    media_handler = type("Media", (_Media,), {"arrivals": [], "crawl_delay": None, "pages": []})
     media = ThreadingHTTPServer(("127.0.0.2", 0), media_handler)
     media_url = f"http://127.0.0.2:{media.server_address[1]}"
-    portal = ThreadingHTTPServer(("127.0.0.1", 0), _portal(media_url))
+    portal = ThreadingHTTPServer(("127.0.0.1", 0), _portal(media_url, media_handler.pages))
     for server in (media, portal):
         threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{portal.server_address[1]}/", media_handler
@@ -126,6 +127,7 @@ def test_a_hosts_rule_paces_that_host_and_only_it(hosts, tmp_path):
     assert len(media.arrivals) == ARTICLES * IMAGES
     assert min(gaps(media.arrivals)) < 0.1  # the run's --delay 0: no pause
     media.arrivals.clear()
+    media.pages.clear()
 
     archive = tmp_path / "paced"
     added = run_cli("hosts", "set", "127.0.0.2", "--delay", "0.4", "--concurrency", "1",
@@ -136,6 +138,10 @@ def test_a_hosts_rule_paces_that_host_and_only_it(hosts, tmp_path):
     assert len(media.arrivals) == ARTICLES * IMAGES
     assert min(gaps(media.arrivals)) >= 0.38  # the rule, whatever the run's --delay
     assert time.monotonic() - started >= 0.38 * (ARTICLES * IMAGES - 1)
+    # The paced host's queue holds nothing else back: every article page of the portal was
+    # fetched before the media host had served a quarter of its images.
+    assert len(media.pages) == ARTICLES
+    assert max(media.pages) < sorted(media.arrivals)[ARTICLES * IMAGES // 4]
     # What the run waits for, while it waits, and what bounded it, once it is over.
     assert re.search(r"127\.0\.0\.2: \d+ waiting, [\d.]+/s", paced.stderr), paced.stderr
     assert "bounded by 127.0.0.2: the only host still answering" in paced.stdout
