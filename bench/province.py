@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import platform
 import resource
 import sqlite3
@@ -53,7 +54,9 @@ def province_profiles(n: int, articles: int) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def crawl(urls: list[str], archive: Path, storage_host: str, delay: float) -> dict:
+def crawl(
+    urls: list[str], archive: Path, storage_host: str, delay: float, stock: bool = False
+) -> dict:
     """One `govarchive crawl` in a child process (bench/province_one.py): wall time, its CPU and
     its own peak RSS (VmHWM: ru_maxrss would carry this parent's peak over fork)."""
     rule = ["--delay", str(STORAGE_RULE.delay), "--concurrency", str(STORAGE_RULE.concurrency)]
@@ -62,11 +65,19 @@ def crawl(urls: list[str], archive: Path, storage_host: str, delay: float) -> di
          "--archive", str(archive)],
         check=True, capture_output=True,
     )  # fmt: skip
+    env = dict(os.environ)
+    if stock:  # Scrapy's queue and 16 requests at once: a paced host's queue holds them all
+        env["PROVINCE_OVERRIDES"] = json.dumps({
+            "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.ScrapyPriorityQueue",
+            "CONCURRENT_REQUESTS": 16,
+            "DOWNLOAD_SLOTS": {storage_host: {"delay": STORAGE_RULE.delay,
+                                              "concurrency": STORAGE_RULE.concurrency}},
+        })  # fmt: skip
     started = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-m", "bench.province_one", str(archive), str(delay), str(CONCURRENCY),
          *urls],
-        check=True, capture_output=True, text=True,
+        check=True, capture_output=True, text=True, env=env,
     )  # fmt: skip
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["wall_seconds"] = round(time.perf_counter() - started, 1)
@@ -97,6 +108,10 @@ def main() -> None:
     parser.add_argument("--portals", type=int, default=100)
     parser.add_argument("--articles", type=int, default=30, help="articles per portal")
     parser.add_argument("--alone", type=int, default=3, help="portals crawled alone, slowest kept")
+    parser.add_argument(
+        "--stock", action="store_true",
+        help="also crawl the province with Scrapy's own queue and 16 requests at once",
+    )  # fmt: skip
     parser.add_argument(
         "--delay", type=float, default=DELAY,
         help="every portal's delay (default: govarchive's own; the issue measured 0.25)",
@@ -134,6 +149,12 @@ def main() -> None:
             cpu_after.ru_stime - cpu_before.ru_stime
         )
         good, total = stored_once(archive, servers.sites)
+        stock = None
+        if args.stock:
+            stock = crawl(
+                [s.home_url() for s in servers.sites], Path(tmp) / "stock", storage_host,
+                args.delay, stock=True,
+            )  # fmt: skip
     wall = result["wall_seconds"]
     print(
         f"province: {wall:.1f} s for {result['responses']} responses, "
@@ -150,6 +171,12 @@ def main() -> None:
             f"{result['bound_alone_seconds']:.1f} s"
         )
     print(f"gold articles stored exactly once: {good}/{total}")
+    if stock is not None:
+        print(
+            f"with Scrapy's own queue and 16 requests at once: {stock['wall_seconds']:.1f} s "
+            f"({stock['wall_seconds'] / wall:.1f}x govarchive's run): requests waiting in one "
+            "paced slot count as active and hold every other host back"
+        )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ is its own. python -m bench.province_one ARCHIVE DELAY CONCURRENCY URL [URL ...]
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 
@@ -18,7 +19,11 @@ def main() -> None:
         archive=archive,
         delay=float(delay),
         concurrency=int(concurrency),
-        overrides={"LOG_LEVEL": "WARNING"},
+        # bench/province.py --stock: Scrapy's own queue and global concurrency, to compare
+        overrides={
+            "LOG_LEVEL": "WARNING",
+            **json.loads(os.environ.get("PROVINCE_OVERRIDES", "{}")),
+        },
     )
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({
