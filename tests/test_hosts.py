@@ -165,9 +165,11 @@ def test_a_hosts_rule_paces_that_host_and_only_it(hosts, tmp_path):
 def test_robots_crawl_delay_is_honoured(hosts, tmp_path):
     portal, media = hosts
     media.crawl_delay = 0.3
-    crawl(portal, tmp_path)
+    verbose = crawl(portal, tmp_path, "--verbose", "--set", "GOVARCHIVE_PROGRESS_INTERVAL=0.1")
     assert len(media.arrivals) == ARTICLES * IMAGES
     assert min(gaps(media.arrivals)) >= 0.28
+    assert "robots.txt of 127.0.0.2 asks for Crawl-delay 0.3" in verbose.stderr
+    assert re.search(r"127\.0\.0\.2: \d+ waiting", verbose.stderr)  # --verbose: every host
 
 
 def test_hosts_refuse_bad_input_in_one_line(tmp_path):
