@@ -23,7 +23,10 @@ from crawler.extract.body import BodyParts, segments
 from crawler.extract.captions import read_photo_table
 from crawler.extract.dates import looks_like_date_line, parse_vn_datetime
 from crawler.extract.flags import TextFlags
-from crawler.extract.markup import BLOCK_TAGS  # noqa: F401 - part of this module's interface
+from crawler.extract.markup import (
+    BLOCK_TAGS,  # noqa: F401 - part of this module's interface
+    in_chrome,
+)
 from crawler.extract.markup import attr_hint as _attr_hint
 from crawler.extract.markup import dominant as _dominant
 from crawler.extract.markup import is_block as _is_block
@@ -224,16 +227,7 @@ class _Page:
         )
 
     def _in_chrome(self, el: etree._Element | None) -> bool:
-        """Inside an element whose tag, class or id says menu, footer, counter, related list..."""
-        if el is None or not isinstance(el.tag, str):
-            return False
-        known = self._chrome.get(el)
-        if known is None:
-            known = bool(
-                markers.CHROME_HINT.search(_attr_hint(el)) or el.tag in ("nav", "footer", "aside")
-            ) or self._in_chrome(el.getparent())
-            self._chrome[el] = known
-        return known
+        return in_chrome(el, self._chrome)
 
     # body -------------------------------------------------------------------------------------
     def leaf_blocks_after(self, start: etree._Element) -> list[etree._Element]:

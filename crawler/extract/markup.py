@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from crawler.extract import markers
+
 BLOCK_TAGS = {
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "table",
     "tbody", "thead", "tfoot", "section", "article", "blockquote", "figure", "figcaption",
@@ -45,6 +47,26 @@ def text_with_breaks(el: etree._Element) -> str:
 
 def attr_hint(el: etree._Element) -> str:
     return f"{el.get('class', '')} {el.get('id', '')}"
+
+
+def in_chrome(el: etree._Element | None, memo: dict[etree._Element, bool]) -> bool:
+    """Inside an element whose tag (nav, footer, aside), class or id says chrome: menu, footer,
+    counter, related list... `memo` keeps each answer for the page (shared by every element
+    on the way up, so a page's elements are each looked at once)."""
+    path = []
+    answer = False
+    while el is not None and isinstance(el.tag, str):
+        if el in memo:
+            answer = memo[el]
+            break
+        path.append(el)
+        if el.tag in ("nav", "footer", "aside") or markers.CHROME_HINT.search(attr_hint(el)):
+            answer = True
+            break
+        el = el.getparent()
+    for node in path:
+        memo[node] = answer
+    return answer
 
 
 def is_block(el: etree._Element) -> bool:

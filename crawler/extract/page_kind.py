@@ -11,16 +11,15 @@ article" would lose an article.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from lxml import etree
 
 from crawler.extract import markers
-from crawler.urls import canonicalize, is_file_link
+from crawler.extract.markup import in_chrome
+from crawler.urls import DIGITS, canonicalize, is_file_link
 
-DIGITS = re.compile(r"\d+")
 ARTICLE = "article"
 LIST = "list"
 OTHER = "other"
@@ -91,7 +90,7 @@ def _best_free_text(doc: etree._Element) -> int:
         while el is not None and el.tag in _INLINE:
             el = el.getparent()
         container = el.getparent() if el is not None else None
-        if container is None or _in_chrome(container, chrome):
+        if container is None or in_chrome(container, chrome):
             continue
         if markers.FOOTER_LINE.match(node.strip()):  # the portal's owner, copyright, licence
             footers.add(container)
@@ -200,25 +199,6 @@ def _headline_chars(el: etree._Element, memo: dict[etree._Element, int]) -> int:
 
 
 _LONG_LINKS = etree.XPath(f".//a[string-length(normalize-space(.)) >= {HEADLINE}]")
-
-
-def _in_chrome(el: etree._Element | None, memo: dict[etree._Element, bool]) -> bool:
-    """Inside a footer, menu, counter or other block whose tag, class or id says chrome."""
-    path = []
-    answer = False
-    while el is not None and isinstance(el.tag, str):
-        if el in memo:
-            answer = memo[el]
-            break
-        path.append(el)
-        hint = f"{el.get('class', '')} {el.get('id', '')}"
-        if el.tag in ("nav", "footer", "aside") or markers.CHROME_HINT.search(hint):
-            answer = True
-            break
-        el = el.getparent()
-    for node in path:
-        memo[node] = answer
-    return answer
 
 
 def refusal_kind(reason: str) -> str:
