@@ -303,7 +303,7 @@ def test_kill_then_resume_keeps_sitemaps_feeds_and_postbacks(tmp_path, kill_afte
     from tests.test_resume import wait_until_crawling
 
     archive = tmp_path / "archive"
-    with SamplePortalProcess(("laichau", "dienbien"), delay=0.05) as portal:
+    with SamplePortalProcess(("laichau", "dienbien"), delay=0.1) as portal:
         urls = [s.home_url() for s in portal.sites]
         proc = subprocess.Popen(
             govarchive_cmd("crawl", *urls, "--archive", str(archive), "--delay", "0",
@@ -328,10 +328,12 @@ def test_kill_then_resume_keeps_sitemaps_feeds_and_postbacks(tmp_path, kill_afte
                 ).fetchall()
                 assert [tuple(r) for r in rows] == [(gold["title"], gold["body"])], gold["url"]
         twice = con.execute(
-            "SELECT url FROM captures WHERE status IS NOT NULL AND method = 'GET' "
-            "GROUP BY url HAVING count(*) > 1"
+            "SELECT url, group_concat(crawl_id), group_concat(status) FROM captures "
+            "WHERE status IS NOT NULL AND method = 'GET' GROUP BY url HAVING count(*) > 1"
         ).fetchall()
-        assert twice == [], "fetched twice"
+        crawls = con.execute("SELECT id, site_id, status FROM crawls").fetchall()
+        assert twice == [], ("fetched twice", [tuple(t) for t in twice[:5]], len(twice),
+                             [tuple(c) for c in crawls])  # fmt: skip
         assert {r[0] for r in con.execute("SELECT status FROM crawls")} == {"finished"}
     check = run_cli("verify", "--archive", str(archive))
     assert check.returncode == 0, check.stdout + check.stderr
