@@ -11,9 +11,15 @@ from lxml import etree
 
 from crawler.extract import NotArticle, extract_article, parse_html
 from crawler.extract.markers import CHROME_LINE, FOOTER_LINE
-from crawler.extract.page_kind import ARTICLE, declared_canonical, judge_page, refusal_kind
+from crawler.extract.page_kind import (
+    ARTICLE,
+    article_identity,
+    declared_canonical,
+    judge_page,
+    refusal_kind,
+)
 from crawler.extract.profiles import SiteProfile
-from crawler.urls import article_key, canonicalize, host_of, url_shape
+from crawler.urls import article_key, host_of, url_shape
 
 # What a naive reading of a vnPortal page leaves in the text (shared/vnpt-portals.md).
 CHROME_STRINGS = (
@@ -71,10 +77,11 @@ def inspect_page(
     )
     if doc is None:
         return report
-    verdict = judge_page(doc)
-    report.kind, report.reason = verdict.kind, verdict.reason
-    if verdict.kind != ARTICLE:
-        return report
+    if not key:  # as the crawl does: a URL naming an article id goes to the extractor at once
+        verdict = judge_page(doc)
+        report.kind, report.reason = verdict.kind, verdict.reason
+        if verdict.kind != ARTICLE:
+            return report
     trace: dict[str, etree._Element] = {}
     tree = etree.ElementTree(doc)
     try:
@@ -83,10 +90,9 @@ def inspect_page(
         report.kind, report.reason = refusal_kind(str(refusal)), str(refusal)
         report.profile_lines = _profile_lines(host_of(url), tree, trace)
         return report
-    same_site = canonical and host_of(canonical) == host_of(url)
-    identity_url = canonical if same_site else canonicalize(url)
-    report.identity = key or article_key(identity_url) or identity_url
-    report.reason = "extracted"
+    same_site = canonical if canonical and host_of(canonical) == host_of(url) else None
+    report.identity = article_identity(url, key, same_site)[1]
+    report.kind, report.reason = ARTICLE, "extracted"
     report.title, report.published_at = art.title, art.published_at
     report.author, report.category, report.summary = art.author, art.category, art.summary
     paragraphs = art.body.split("\n\n")
@@ -160,26 +166,6 @@ def _unique(root: etree._Element, selector: str, el: etree._Element) -> bool:
 
     found = root.xpath(GenericTranslator().css_to_xpath(selector))
     return len(found) == 1 and found[0] is el
-
-
-def decode_page(body: bytes, content_type: str = "") -> str:
-    """As the spider reads a page: UTF-8 when the bytes are, else the <meta> charset, else the
-    header's, else Windows-1252 (which decodes anything)."""
-    from w3lib.encoding import html_body_declared_encoding
-
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = html_body_declared_encoding(body)
-    header = content_type.lower().partition("charset=")[2].split(";")[0].strip()
-    for encoding in (declared, header):
-        if encoding:
-            try:
-                return body.decode(encoding)
-            except (LookupError, UnicodeDecodeError):
-                continue
-    return body.decode("cp1252", "replace")
 
 
 class FetchError(Exception):

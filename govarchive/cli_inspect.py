@@ -31,10 +31,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 def cmd_inspect(args: argparse.Namespace, console: Console) -> int:
     from pathlib import Path
 
+    from scrapy.http import HtmlResponse
+
     from archive.folder import ArchiveFolder, resolve_archive_dir
     from crawler.extract.profiles import ProfileError, load_profiles
-    from crawler.inspect import FetchError, decode_page, fetch_live, inspect_page
+    from crawler.inspect import FetchError, fetch_live, inspect_page
     from crawler.run import CrawlError, validate_url
+    from crawler.spiders.vnpt import page_text
     from crawler.urls import canonicalize, host_of
 
     try:
@@ -67,7 +70,9 @@ def cmd_inspect(args: argparse.Namespace, console: Console) -> int:
         source = "live"
     if "html" not in ctype.lower() and not body.lstrip()[:1] == b"<":
         raise UsageProblem(f"{url} is not an HTML page ({ctype or 'no content type'})")
-    report = inspect_page(url, decode_page(body, ctype), status, source, profiles.get(host_of(url)))
+    # Read as the crawl reads it (the spider's own decoding), so inspect shows what it stores.
+    html = page_text(HtmlResponse(url, body=body, headers={"Content-Type": ctype}))
+    report = inspect_page(url, html, status, source, profiles.get(host_of(url)))
     if args.format == "json":
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
         return EXIT_OK

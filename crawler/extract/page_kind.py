@@ -18,7 +18,7 @@ from lxml import etree
 
 from crawler.extract import markers
 from crawler.extract.markup import in_chrome
-from crawler.urls import DIGITS, canonicalize, is_file_link
+from crawler.urls import DIGITS, article_key, canonicalize, is_file_link
 
 ARTICLE = "article"
 LIST = "list"
@@ -204,6 +204,14 @@ _LONG_LINKS = etree.XPath(f".//a[string-length(normalize-space(.)) >= {HEADLINE}
 def refusal_kind(reason: str) -> str:
     """What a page the extractor refused is: a list when it said so, else other."""
     return LIST if reason == "list_page" else OTHER
+
+
+def article_identity(url: str, hint: str | None, canonical: str | None) -> tuple[str, str]:
+    """(the URL an article is stored under, its key): the id a known URL form names (`hint`),
+    else the one its canonical URL's form names, else that canonical URL itself. `canonical`:
+    the page's declared canonical URL when it is on the same site, else None."""
+    stored = canonical or canonicalize(url)
+    return stored, hint or article_key(stored) or stored
 
 
 def declared_canonical(doc: etree._Element, url: str) -> str | None:

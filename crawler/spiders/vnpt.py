@@ -27,6 +27,7 @@ from crawler.extract.page_kind import (
     ARTICLE,
     LIST,
     OTHER,
+    article_identity,
     declared_canonical,
     judge_page,
     refusal_kind,
@@ -293,8 +294,7 @@ class VnptSpider(Discovering, Spider):
         canonical = declared_canonical(doc, response.url)
         if canonical and self.aliases.get(host_of(canonical), host_of(canonical)) != host:
             canonical = None  # a canonical URL on another site names no page of this one
-        url = canonical or canonicalize(response.url)
-        key = hint or article_key(url) or url
+        url, key = article_identity(response.url, hint, canonical)
         if (host, key) in self.done_articles:
             self.verdict(response, ARTICLE, "same_article", True)
             return
