@@ -201,27 +201,18 @@ class VnptSpider(Discovering, Spider):
                     callback = self._on_discovery
                 else:
                     callback = self._on_page
-                if meta.get("govarchive_post") is not None:  # a pager's postback, posted again
-                    request = Request(
-                        meta["govarchive_post_url"],
-                        method="POST",
-                        body=meta["govarchive_post"],
-                        headers={"Content-Type": "application/x-www-form-urlencoded"},
-                        callback=callback,
-                        errback=self._on_error,
-                        priority=entry.priority,
-                        meta=meta,
-                        dont_filter=True,
-                    )
-                else:
-                    request = Request(
-                        entry.url,
-                        callback=callback,
-                        errback=self._on_error,
-                        priority=entry.priority,
-                        meta=meta,
-                        dont_filter=True,
-                    )
+                post = meta.get("govarchive_post")  # a pager's postback is posted again
+                request = Request(
+                    meta["govarchive_post_url"] if post is not None else entry.url,
+                    method="POST" if post is not None else "GET",
+                    body=post,
+                    headers={"Content-Type": "application/x-www-form-urlencoded"} if post else None,
+                    callback=callback,
+                    errback=self._on_error,
+                    priority=entry.priority,
+                    meta=meta,
+                    dont_filter=True,
+                )
                 self.resume_requests.append(request)
 
     def _page(self, url: str, host: str, priority: int, key: str | None = None, root: bool = False):
