@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import resource
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -26,8 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.politeness import BUILT_IN
+from govarchive.demo import check_gold
 from govarchive.sampleportal.content import PROFILES
-from govarchive.sampleportal.gold import gold_articles
 from govarchive.sampleportal.server import SampleServers
 
 DELAY = 1.0  # govarchive's own default (crawler/settings.py), AutoThrottle on: a real province run
@@ -84,25 +83,6 @@ def crawl(
     return result
 
 
-def stored_once(archive: Path, sites) -> tuple[int, int]:
-    con = sqlite3.connect(f"file:{archive / 'archive.db'}?mode=ro", uri=True)
-    try:
-        good = total = 0
-        for site in sites:
-            host = site.base.split("://", 1)[1]
-            for gold in gold_articles(site):
-                total += 1
-                n = con.execute(
-                    "SELECT count(*) FROM articles a JOIN sites s ON s.id = a.site_id "
-                    "WHERE s.host = ? AND a.article_key = ?",
-                    [host, gold["key"]],
-                ).fetchone()[0]
-                good += n == 1
-    finally:
-        con.close()
-    return good, total
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--portals", type=int, default=100)
@@ -148,7 +128,8 @@ def main() -> None:
         server_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
             cpu_after.ru_stime - cpu_before.ru_stime
         )
-        good, total = stored_once(archive, servers.sites)
+        good, problems = check_gold(archive / "archive.db", servers.sites)
+        total = good + len(problems)
         stock = None
         if args.stock:
             stock = crawl(
@@ -170,7 +151,7 @@ def main() -> None:
             f"bounded by {result['bound_host']}: the only host answering for the last "
             f"{result['bound_alone_seconds']:.1f} s"
         )
-    print(f"gold articles stored exactly once: {good}/{total}")
+    print(f"gold articles stored exactly once, with their titles: {good}/{total}")
     if stock is not None:
         print(
             f"with Scrapy's own queue and 16 requests at once: {stock['wall_seconds']:.1f} s "
