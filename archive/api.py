@@ -158,7 +158,7 @@ class Archive:
             row = self.con.execute(
                 "SELECT id, status, fetched_at, warc_file, warc_offset, record_type, refers_to "
                 "FROM captures WHERE url = ? AND method = 'GET' AND warc_file IS NOT NULL "
-                "ORDER BY id DESC LIMIT 1",
+                "AND lost_at IS NULL ORDER BY id DESC LIMIT 1",
                 [url],
             ).fetchone()
             if row is None:
@@ -166,7 +166,8 @@ class Archive:
             capture_id, status, fetched_at, name, offset, record_type, refers_to = row
             if record_type == "revisit" and refers_to is not None:  # the payload is elsewhere
                 held = self.con.execute(
-                    "SELECT warc_file, warc_offset FROM captures WHERE id = ?", [refers_to]
+                    "SELECT warc_file, warc_offset FROM captures WHERE id = ? AND lost_at IS NULL",
+                    [refers_to],
                 ).fetchone()
                 if held is None:
                     return None
