@@ -341,5 +341,25 @@ def m011_hosts(db: Database) -> None:
     )
 
 
+@migrations()
+def m012_merges(db: Database) -> None:
+    """What `govarchive merge` needs to bring shards (archives a fleet node filled) into this
+    one, and to do it once: the archive's own id, which shards' crawls and captures are copies
+    of (by that shard's id and their ids there)."""
+    import uuid
+
+    db["archive_info"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db.execute("INSERT INTO archive_info (key, value) VALUES ('id', ?)", [uuid.uuid4().hex])
+    db["crawls"].add_column("merged_from", str)
+    db.execute(
+        "CREATE UNIQUE INDEX crawls_merged_from ON crawls(merged_from) "
+        "WHERE merged_from IS NOT NULL"
+    )
+    db["captures"].add_column("origin_id", int)
+    db.execute(
+        "CREATE INDEX captures_origin ON captures(crawl_id, origin_id) WHERE origin_id IS NOT NULL"
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -50,5 +50,6 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
         "m009_page_kinds",
         "m010_evidence",
         "m011_hosts",
+        "m012_merges",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
