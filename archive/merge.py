@@ -1,0 +1,600 @@
+"""`govarchive merge`: bring shards (archive folders a fleet node filled, one site each) into
+this archive, as if their crawls had run here.
+
+Per shard crawl, in the shard's order, once (`crawls.merged_from`): its WARC files are linked
+(copied across file systems) under names unique here and made durable first; then, in one
+transaction, the crawl, its captures (re-keyed, `origin_id`), and what it saw of each article,
+reconciled with what this archive holds exactly as a re-crawl would (new, changed → a version,
+unchanged). A kill anywhere leaves whole crawls merged or not at all: merging again finishes
+the job, and merging a shard twice adds nothing. Unfinished crawls wait for a later merge.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import signal
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from archive.cdxj import update_index
+from archive.clock import Clock, from_iso, utc_now
+from archive.db import ArchiveDB, ArticleRecord
+from archive.errors import ArchiveError
+from archive.folder import ArchiveFolder
+from archive.lock import ArchiveLock
+from archive.resume import UNFINISHED
+from archive.tx import write_transaction
+from archive.verify import scan_warc
+
+SAME_FILE_PREFIX = 65536  # bytes compared to tell one WARC file from another of the same name
+# Test hook: "POINT:N" kills this process (SIGKILL) the Nth time the merge passes POINT: `files`
+# (a crawl's WARC files placed, no row yet), `rows` (in a crawl's transaction, its captures
+# written), `index` (every crawl merged, the CDXJ index not updated yet).
+CRASH_AT = "GOVARCHIVE_MERGE_CRASH_AT"
+_passed: dict[str, int] = {}
+
+
+def _crash_point(name: str) -> None:
+    point, _, nth = os.environ.get(CRASH_AT, "").partition(":")
+    if point != name:
+        return
+    _passed[name] = _passed.get(name, 0) + 1
+    if _passed[name] >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class Waiting(Exception):
+    """A shard crawl that cannot be merged yet, and why (it is rolled back, merged later)."""
+
+
+@dataclass
+class ShardReport:
+    shard: Path
+    shard_id: str = ""
+    crawls_merged: int = 0
+    crawls_before: int = 0  # merged by an earlier run
+    captures: int = 0
+    files_linked: int = 0
+    files_copied: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    articles_older: int = 0  # texts older than this archive's: kept as earlier versions
+    waiting: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MergeReport:
+    archive: Path
+    shards: list[ShardReport] = field(default_factory=list)
+    indexed_files: int = 0
+
+
+def shard_id(path: Path) -> str:
+    """The id a shard is known by here, read without writing to it."""
+    con = _read_only(path)
+    try:
+        row = con.execute("SELECT value FROM archive_info WHERE key = 'id'").fetchone()
+    except sqlite3.Error:
+        row = None
+    finally:
+        con.close()
+    if not row:
+        raise ArchiveError(
+            f"shard {path.parent} has no archive id (made by an older govarchive); run "
+            f"`govarchive verify --archive {path.parent}` once to upgrade it, then merge"
+        )
+    return str(row[0])
+
+
+def merge_shards(
+    folder: ArchiveFolder,
+    shards: list[Path],
+    clock: Clock = utc_now,
+    say: Callable[[str], None] = lambda _: None,
+) -> MergeReport:
+    """Merge every shard into `folder` (holding its writer lock), then update its CDXJ index."""
+    if not shards:
+        raise ArchiveError("give at least one shard folder, e.g. govarchive merge shards/laocai")
+    found: list[tuple[Path, str]] = []
+    for given in shards:
+        db_path = Path(given) / "archive.db"
+        if not db_path.is_file():
+            raise ArchiveError(f"no shard at {given} (no archive.db); give a shard's folder")
+        sid = shard_id(db_path)
+        if sid not in {s for _, s in found}:
+            found.append((Path(given), sid))
+    report = MergeReport(archive=folder.root)
+    with ArchiveLock(folder.root):
+        archive = ArchiveDB(folder.db_path, clock=clock)
+        try:
+            own = archive.db.execute("SELECT value FROM archive_info WHERE key = 'id'").fetchone()
+            for path, sid in found:
+                if own and own[0] == sid:
+                    raise ArchiveError(f"{path} is this archive itself; give shard folders")
+            for path, sid in found:
+                shard = _ShardMerge(folder, archive, path, sid)
+                try:
+                    report.shards.append(shard.run(say))
+                finally:
+                    shard.close()
+        finally:
+            archive.close()
+        _crash_point("index")
+        report.indexed_files = update_index(folder)[0]
+    return report
+
+
+def _read_only(db_path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    con.execute("PRAGMA busy_timeout = 10000")  # a node may be committing to it right now
+    return con
+
+
+def _columns(con: sqlite3.Connection | Any, table: str) -> list[str]:
+    return [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
+
+
+class _ShardMerge:
+    """One shard's crawls into the archive."""
+
+    def __init__(self, folder: ArchiveFolder, archive: ArchiveDB, path: Path, sid: str) -> None:
+        self.folder = folder
+        self.archive = archive
+        self.db = archive.db
+        self.path = path
+        self.sid = sid
+        self.src = _read_only(path / "archive.db")
+        self.report = ShardReport(shard=path, shard_id=sid)
+        shared = set(_columns(self.src, "captures"))
+        self.capture_columns = [
+            c for c in _columns(self.db, "captures") if c in shared and c not in _REKEYED
+        ]
+        shared = set(_columns(self.src, "crawls"))
+        self.crawl_columns = [
+            c for c in _columns(self.db, "crawls") if c in shared and c not in _CRAWL_OWN
+        ]
+        self.names: dict[str, str] = {}  # shard WARC file -> its name here
+        self.moment: datetime = utc_now()
+        archive.clock = lambda: self.moment  # an article stored "now" is stored when seen
+
+    def close(self) -> None:
+        self.src.close()
+
+    def run(self, say: Callable[[str], None]) -> ShardReport:
+        crawls = self.src.execute(
+            "SELECT c.id, c.status, s.host, s.root_url, s.name FROM crawls c "
+            "JOIN sites s ON s.id = c.site_id ORDER BY c.id"
+        ).fetchall()
+        for crawl_id, status, host, root_url, name in crawls:
+            if self._merged(crawl_id) is not None:
+                self.report.crawls_before += 1
+                continue
+            if status in UNFINISHED:
+                self.report.waiting.append(
+                    f"crawl {crawl_id} ({host}) is {status}: merged once it has finished "
+                    "(a node that died leaves it so; its site's next dispatch resumes it)"
+                )
+                continue
+            try:
+                self._merge_crawl(crawl_id, host, root_url, name)
+            except Waiting as why:
+                self.report.waiting.append(f"crawl {crawl_id} ({host}) {why}")
+                continue
+            self.report.crawls_merged += 1
+            say(f"{self.path}: crawl {crawl_id} of {host} merged")
+        return self.report
+
+    # one crawl ---------------------------------------------------------------------------------
+    def _merged(self, crawl_id: int) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM crawls WHERE merged_from = ?", [f"{self.sid}/{crawl_id}"]
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def _merge_crawl(self, crawl_id: int, host: str, root_url: str, name: str | None) -> None:
+        marks = ", ".join(self.capture_columns)
+        captures = self.src.execute(
+            f"SELECT id, refers_to, {marks} FROM captures WHERE crawl_id = ? ORDER BY id",
+            [crawl_id],
+        ).fetchall()
+        files = self._bring_files(captures)  # durable before any row points at them
+        _crash_point("files")
+        crawl = self.src.execute(
+            f"SELECT {', '.join(self.crawl_columns)} FROM crawls WHERE id = ?", [crawl_id]
+        ).fetchone()
+        row = dict(zip(self.crawl_columns, crawl, strict=True))
+        self.moment = from_iso(row["started_at"])  # a site new here is first seen then
+        site_id = self.archive.ensure_site(host, root_url, name)
+        row.update(site_id=site_id, merged_from=f"{self.sid}/{crawl_id}")
+        with write_transaction(self.db):
+            central = self._insert("crawls", row)
+            ids = self._insert_captures(central, captures, files)
+            _crash_point("rows")
+            counts = self._articles(crawl_id, central, site_id, ids)
+            self._carry_refetch(crawl_id, site_id)
+        self.report.captures += len(captures)
+        self.report.articles_new += counts["new"]
+        self.report.articles_updated += counts["updated"]
+        self.report.articles_unchanged += counts["unchanged"]
+        self.report.articles_older += counts["older"]
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        columns = ", ".join(row)
+        cursor = self.db.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _insert_captures(
+        self, central_crawl: int, captures: list[tuple], files: dict[str, str]
+    ) -> dict[int, int]:
+        ids: dict[int, int] = {}
+        for capture in captures:
+            origin, refers_to, *values = capture
+            row = dict(zip(self.capture_columns, values, strict=True))
+            if row.get("warc_file"):
+                row["warc_file"] = files[row["warc_file"]]
+            if refers_to is not None:
+                target = ids.get(refers_to) or self._central_capture(refers_to)
+                if target is None:
+                    raise Waiting(
+                        f"revisits capture {refers_to} of a crawl not merged yet: merged after it"
+                    )
+                row["refers_to"] = target
+            row.update(crawl_id=central_crawl, origin_id=origin)
+            ids[origin] = self._insert("captures", row)
+        return ids
+
+    def _central_capture(self, shard_capture: int) -> int | None:
+        """This archive's copy of a capture of an earlier merged crawl of the shard."""
+        row = self.src.execute("SELECT crawl_id FROM captures WHERE id = ?", [shard_capture])
+        found = row.fetchone()
+        central_crawl = self._merged(int(found[0])) if found else None
+        if central_crawl is None:
+            return None
+        held = self.db.execute(
+            "SELECT id FROM captures WHERE crawl_id = ? AND origin_id = ?",
+            [central_crawl, shard_capture],
+        ).fetchone()
+        return int(held[0]) if held else None
+
+    # WARC files ----------------------------------------------------------------------------------
+    def _bring_files(self, captures: list[tuple]) -> dict[str, str]:
+        """Each WARC file these captures point into, present here (linked, else copied, and
+        fsynced) at least up to the end of their records: {name in shard: name here}."""
+        warc_at = 2 + self.capture_columns.index("warc_file")
+        offset_at = 2 + self.capture_columns.index("warc_offset")
+        length_at = 2 + self.capture_columns.index("warc_length")
+        needed: dict[str, int] = {}
+        for c in captures:
+            if c[warc_at]:
+                end = int(c[offset_at] or 0) + int(c[length_at] or 0)
+                needed[c[warc_at]] = max(needed.get(c[warc_at], 0), end)
+        out = {}
+        for name, end in sorted(needed.items()):
+            out[name] = self.names.get(name) or self._bring(name, end)
+            self.names[name] = out[name]
+        return out
+
+    def _bring(self, name: str, needed: int) -> str:
+        source = self.path / "warc" / name
+        if not source.is_file():
+            raise Waiting(f"points into WARC file {name}, which the shard does not have")
+        here = self.folder.warc_dir
+        here.mkdir(parents=True, exist_ok=True)
+        stem = name.removesuffix(".warc.gz")
+        for candidate in (name, f"{stem}-{self.sid[:8]}.warc.gz", f"{stem}-{self.sid}.warc.gz"):
+            dest = here / candidate
+            if dest.exists() and not _same_file(source, dest):
+                continue  # another file of that name: this one takes a name of its own
+            if dest.exists() and dest.stat().st_size >= needed:
+                return candidate
+            self._place(source, dest, needed)
+            return candidate
+        raise ArchiveError(f"cannot find a free name for {name} in {here}")
+
+    def _place(self, source: Path, dest: Path, needed: int) -> None:
+        """Link the shard's file here, or copy it; a file a node is still writing is copied up
+        to its last complete record. Synced before returning: rows will point into it."""
+        writing = _being_written(source)
+        tmp = dest.with_name(f".{dest.name}.merging")
+        tmp.unlink(missing_ok=True)
+        if not writing:
+            try:
+                os.link(source, tmp)
+                self.report.files_linked += 1
+            except OSError:
+                shutil.copyfile(source, tmp)
+                self.report.files_copied += 1
+        else:
+            good = scan_warc(source, check_digests=False).good_end
+            with source.open("rb") as fin, tmp.open("wb") as fout:
+                shutil.copyfileobj(_Limited(fin, good), fout)
+            self.report.files_copied += 1
+        if tmp.stat().st_size < needed:
+            tmp.unlink()
+            raise Waiting(f"has records beyond the end of {source.name} as the shard holds it")
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+        _sync_dir(dest.parent)
+
+    # articles ------------------------------------------------------------------------------------
+    def _articles(
+        self, crawl_id: int, central_crawl: int, site_id: int, ids: dict[int, int]
+    ) -> dict[str, int]:
+        """What this crawl saw of each article, in the order it saw it: each text it took from a
+        page of the crawl (a new article, a change, a page fetched again), then the articles it
+        found unchanged, then those whose page had gone."""
+        counts = {"new": 0, "updated": 0, "unchanged": 0, "older": 0}
+        if not ids:
+            return counts
+        marks = ",".join("?" * len(ids))
+        seen = self.src.execute(
+            "SELECT 1, a.id, a.capture_id, coalesce(a.version_since, a.first_seen), a.title, "
+            "a.summary, a.body, a.author, a.published_at, a.category, a.body_html, a.text_flags, "
+            "a.url, a.article_key FROM articles a "
+            f"WHERE a.capture_id IN ({marks}) UNION ALL "
+            "SELECT 0, v.article_id, v.capture_id, v.seen_from, v.title, v.summary, v.body, "
+            "v.author, v.published_at, a.category, '', '[]', a.url, a.article_key "
+            f"FROM article_versions v JOIN articles a ON a.id = v.article_id "
+            f"WHERE v.capture_id IN ({marks}) ORDER BY 4, 1, 2",
+            [*ids, *ids],
+        ).fetchall()
+        touched: set[int] = set()
+        for current, aid, capture, when, *text in seen:
+            self.moment = from_iso(when)
+            outcome = self._store(site_id, central_crawl, ids[capture], text, aid if current else 0)
+            counts[outcome] += 1
+            touched.add(aid)
+        for aid, url, key, last_seen in self.src.execute(
+            "SELECT id, url, article_key, last_seen FROM articles WHERE last_crawl_id = ? "
+            "ORDER BY id",
+            [crawl_id],
+        ).fetchall():
+            here = self._article_here(site_id, url, key)
+            if here is not None:
+                self._seen_again(here, central_crawl, last_seen, aid in touched, counts)
+        self._gone(crawl_id, central_crawl, site_id)
+        return counts
+
+    def _store(
+        self, site_id: int, central_crawl: int, capture: int, text: list, shard_article: int
+    ) -> str:
+        title, summary, body, author, published, category, body_html, flags, url, key = text
+        record = ArticleRecord(
+            url=url, article_key=key, title=title, body=body, summary=summary or "",
+            author=author or "", category=category or "", published_at=published,
+            body_html=body_html or "", text_flags=_flags(flags),
+        )  # fmt: skip
+        if shard_article:
+            record.images = [
+                {"src": s, "alt": a or "", "caption": c or ""}
+                for s, a, c in self.src.execute(
+                    "SELECT src, alt, caption FROM images WHERE article_id = ? ORDER BY position",
+                    [shard_article],
+                )
+            ]
+            record.attachments = [
+                {"url": u, "filename": f or "", "link_text": t or ""}
+                for u, f, t in self.src.execute(
+                    "SELECT url, filename, link_text FROM attachments WHERE article_id = ? "
+                    "ORDER BY id",
+                    [shard_article],
+                )
+            ]
+        here = self._article_here(site_id, url, key)
+        if here is not None and here[2] and self.moment < from_iso(here[2]):
+            return self._older(here, record, capture)
+        before = here[3] if here is not None else None
+        outcome = self.archive.store_article(site_id, central_crawl, capture, record)
+        article_id = self._article_here(site_id, url, key)
+        assert article_id is not None
+        if before:  # a shard merged late never moves an article's last sighting back
+            self.db.execute(
+                "UPDATE articles SET last_seen = max(last_seen, ?) WHERE id = ?",
+                [before, article_id[0]],
+            )
+        if shard_article and outcome != "unchanged":
+            self._attachment_files(shard_article, article_id[0])
+        if outcome == "new":
+            self._gone_since(article_id[0], url)
+        return outcome
+
+    def _older(self, here: tuple, record: ArticleRecord, capture: int) -> str:
+        """A text seen before this archive's current one (a shard merged late): kept as an
+        earlier version unless it is one already, never put in front of the newer text."""
+        article_id, digest, since = here[0], here[1], here[2]
+        moment = _iso(self.moment)
+        new_hash = record.content_hash()
+        if new_hash == digest:
+            self.db.execute(
+                "UPDATE articles SET version_since = min(version_since, ?), "
+                "first_seen = min(first_seen, ?) WHERE id = ?",
+                [moment, moment, article_id],
+            )
+            return "unchanged"
+        known = self.db.execute(
+            "SELECT 1 FROM article_versions WHERE article_id = ? AND content_hash = ? "
+            "AND seen_from = ?",
+            [article_id, new_hash, moment],
+        ).fetchone()
+        if known is None:
+            self.db.execute(
+                "INSERT INTO article_versions (article_id, title, summary, body, author, "
+                "published_at, content_hash, seen_from, seen_until, capture_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    article_id, record.title, record.summary, record.body, record.author,
+                    record.published_at, new_hash, moment, since, capture,
+                ],
+            )  # fmt: skip
+            self.db.execute(
+                "UPDATE articles SET first_seen = min(first_seen, ?) WHERE id = ?",
+                [moment, article_id],
+            )
+        return "older"
+
+    def _article_here(self, site_id: int, url: str, key: str) -> tuple | None:
+        """(id, content hash, version_since, last_seen, last_crawl_id) of the article here."""
+        return self.db.execute(
+            "SELECT id, content_hash, version_since, last_seen, last_crawl_id FROM articles "
+            "WHERE url = ? OR (site_id = ? AND article_key = ?)",
+            [url, site_id, key],
+        ).fetchone()
+
+    def _seen_again(
+        self, here: tuple, central_crawl: int, last_seen: str, stored: bool, counts: dict
+    ) -> None:
+        """An article the crawl met (unchanged, or a 304): seen then, never earlier than here."""
+        self.db.execute(
+            "UPDATE articles SET last_seen = max(coalesce(last_seen, ''), ?), "
+            "last_crawl_id = CASE WHEN coalesce(last_seen, '') <= ? THEN ? ELSE last_crawl_id END "
+            "WHERE id = ?",
+            [last_seen, last_seen, central_crawl, here[0]],
+        )
+        if not stored and here[4] != central_crawl:
+            self.db.execute(
+                "UPDATE crawls SET articles_unchanged = articles_unchanged + 1 WHERE id = ?",
+                [central_crawl],
+            )
+            counts["unchanged"] += 1
+
+    def _gone(self, crawl_id: int, central_crawl: int, site_id: int) -> None:
+        """Article pages that answered 404 or 410 in this crawl: those articles are gone here
+        too (as the crawl marks them), unless this archive has seen them since."""
+        for url, when in self.src.execute(
+            "SELECT url, min(fetched_at) FROM captures WHERE crawl_id = ? AND status IN (404, 410) "
+            "GROUP BY url ORDER BY url",
+            [crawl_id],
+        ).fetchall():
+            cursor = self.db.execute(
+                "UPDATE articles SET gone_at = ? WHERE url = ? AND site_id = ? AND gone_at IS NULL "
+                "AND last_seen <= ?",
+                [when, url, site_id, when],
+            )
+            if cursor.rowcount:
+                self.db.execute(
+                    "UPDATE crawls SET articles_gone = articles_gone + 1 WHERE id = ?",
+                    [central_crawl],
+                )
+
+    def _gone_since(self, article_id: int, url: str) -> None:
+        """An article this archive meets for the first time from a shard merged late may have
+        been seen gone already (its page answered 404 or 410 after this sighting)."""
+        row = self.db.execute(
+            "SELECT min(c.fetched_at) FROM captures c JOIN articles a ON a.id = ? "
+            "WHERE c.url = ? AND c.status IN (404, 410) AND c.fetched_at >= a.last_seen",
+            [article_id, url],
+        ).fetchone()
+        if row and row[0]:
+            self.db.execute("UPDATE articles SET gone_at = ? WHERE id = ?", [row[0], article_id])
+
+    def _attachment_files(self, shard_article: int, article_id: int) -> None:
+        """What the shard learnt of each attachment's file (type, size, hash, its capture)."""
+        for url, ctype, size, digest, capture in self.src.execute(
+            "SELECT url, content_type, size, sha256, capture_id FROM attachments "
+            "WHERE article_id = ? AND sha256 IS NOT NULL",
+            [shard_article],
+        ).fetchall():
+            held = self._central_capture(capture) if capture is not None else None
+            self.db.execute(
+                "UPDATE attachments SET content_type = ?, size = ?, sha256 = ?, "
+                "capture_id = coalesce(?, capture_id) WHERE article_id = ? AND url = ? "
+                "AND sha256 IS NULL",
+                [ctype, size, digest, held, article_id, url],
+            )
+
+    def _carry_refetch(self, crawl_id: int, site_id: int) -> None:
+        """Pages the shard queued to fetch again (their records were lost) stay queued here, for
+        the articles whose text this archive took from those lost records."""
+        for url, reason, queued_at in self.src.execute(
+            "SELECT r.url, r.reason, r.queued_at FROM refetch r JOIN articles a "
+            "ON a.id = r.article_id JOIN captures c ON c.id = a.capture_id WHERE c.crawl_id = ?",
+            [crawl_id],
+        ).fetchall():
+            self.db.execute(
+                "INSERT OR IGNORE INTO refetch (site_id, url, article_id, reason, queued_at) "
+                "SELECT a.site_id, a.url, a.id, ?, ? FROM articles a JOIN captures c "
+                "ON c.id = a.capture_id WHERE a.url = ? AND a.site_id = ? AND c.lost_at IS NOT NULL",
+                [reason, queued_at, url, site_id],
+            )
+
+
+_REKEYED = {"id", "crawl_id", "refers_to", "origin_id"}
+_CRAWL_OWN = {
+    "id", "site_id", "merged_from",
+    "articles_new", "articles_updated", "articles_unchanged", "articles_gone",
+}  # fmt: skip
+
+
+def _flags(raw: str | None) -> list[str]:
+    import json
+
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _iso(moment: datetime) -> str:
+    from archive.clock import iso_utc
+
+    return iso_utc(moment)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether `b` is `a`, or a copy of a first part of it: the first record of a WARC file is
+    its warcinfo, with a record id of its own, so equal openings mean the same file."""
+    try:
+        if os.path.samefile(a, b):
+            return True
+        with a.open("rb") as fa, b.open("rb") as fb:
+            head_a, head_b = fa.read(SAME_FILE_PREFIX), fb.read(SAME_FILE_PREFIX)
+        shorter = min(len(head_a), len(head_b))
+        return shorter > 0 and head_a[:shorter] == head_b[:shorter]
+    except OSError:
+        return False
+
+
+def _being_written(path: Path) -> bool:
+    """A crawl holds an exclusive lock on the WARC file it writes (archive/warc.py)."""
+    with path.open("rb") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        return False
+
+
+def _sync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _Limited:
+    """The first `size` bytes of a file, for copyfileobj."""
+
+    def __init__(self, fh: Any, size: int) -> None:
+        self.fh = fh
+        self.left = size
+
+    def read(self, n: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        data = self.fh.read(self.left if n < 0 else min(n, self.left))
+        self.left -= len(data)
+        return data

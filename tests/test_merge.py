@@ -1,0 +1,232 @@
+"""`govarchive merge` (issue 15): shards crawled apart come into one archive as the gold, once;
+as a re-crawl would reconcile them; whatever point a kill cuts a merge at; and never with a
+crawl still running in its shard."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from archive.merge import CRASH_AT
+from govarchive.sampleportal.gold import gold_articles
+from govarchive.sampleportal.process import SamplePortalProcess
+from tests.conftest import govarchive_cmd, run_cli
+from tests.test_history import free_port
+
+TABLES = ("crawls", "captures", "articles", "article_versions", "images", "attachments", "refetch")
+
+
+def crawl(url: str, archive: Path) -> None:
+    result = run_cli("crawl", url, "--archive", str(archive), "--delay", "0", "--concurrency", "8")
+    assert result.returncode == 0, result.stderr
+
+
+def merge(central: Path, *shards: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        govarchive_cmd("merge", *map(str, shards), "--archive", str(central)),
+        capture_output=True, text=True, timeout=240, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def query(archive: Path, sql: str, params=()) -> list[tuple]:
+    con = sqlite3.connect(f"file:{archive / 'archive.db'}?mode=ro", uri=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def counts(archive: Path) -> dict[str, int]:
+    return {t: query(archive, f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
+
+
+def assert_gold_once(central: Path, sites) -> None:
+    for site in sites:
+        host = site.home_url().split("//")[1].rstrip("/")
+        stored = query(
+            central,
+            "SELECT a.article_key, a.title FROM articles a JOIN sites s ON s.id = a.site_id "
+            "WHERE s.host = ? ORDER BY a.article_key",
+            [host],
+        )
+        gold = sorted((g["key"], g["title"]) for g in gold_articles(site))
+        assert stored == gold, f"{host}: {len(stored)} stored, {len(gold)} in the gold"
+    check = run_cli("verify", "--archive", str(central))
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.fixture(scope="module")
+def shards(sample_portal, tmp_path_factory) -> list[Path]:
+    """Each sample portal crawled into a shard of its own, as a fleet node would."""
+    out = []
+    for site in sample_portal.sites:
+        shard = tmp_path_factory.mktemp(f"shard-{site.profile.key}")
+        crawl(site.home_url(), shard)
+        out.append(shard)
+    return out
+
+
+def test_shards_merge_into_the_exact_gold_once(shards, sample_portal, tmp_path):
+    central = tmp_path / "central"
+    first = merge(central, *shards)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("1 crawl(s) merged") == len(shards), first.stdout
+    assert_gold_once(central, sample_portal.sites)
+    assert query(central, "SELECT count(*) FROM articles_fts") == query(
+        central, "SELECT count(*) FROM articles"
+    )
+    merged = sorted(p.name for p in (central / "warc").glob("*.warc.gz"))
+    from_shards = sorted(p.name for s in shards for p in (s / "warc").glob("*.warc.gz"))
+    assert merged == from_shards
+    index = (central / "indexes" / "index.cdxj").read_text()
+    assert all(f'"filename": "{name}"' in index for name in merged)
+    checked = subprocess.run(
+        [str(Path(govarchive_cmd()[0]).parent / "warcio"), "check", "-v",
+         *[str(central / "warc" / n) for n in merged]],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # each shard's crawl is its crawl here, with its figures
+    for shard in shards:
+        ((pages, new),) = query(shard, "SELECT pages, articles_new FROM crawls")
+        sid = query(shard, "SELECT value FROM archive_info")[0][0]
+        assert query(
+            central, "SELECT pages, articles_new FROM crawls WHERE merged_from = ?", [f"{sid}/1"]
+        ) == [(pages, new)]
+
+    before = counts(central)
+    again = merge(central, *shards, shards[0])
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("0 crawl(s) merged (1 merged before)") == len(shards)
+    assert counts(central) == before
+    assert sorted(p.name for p in (central / "warc").glob("*.warc.gz")) == merged
+
+    # another order, another archive: the same articles
+    other = tmp_path / "other"
+    assert merge(other, *reversed(shards)).returncode == 0
+    texts = "SELECT url, content_hash FROM articles ORDER BY url"
+    assert query(other, texts) == query(central, texts)
+
+
+@pytest.mark.parametrize("point", ["files:2", "rows:1", "rows:3", "index:1"])
+def test_a_merge_killed_anywhere_is_finished_by_the_next(point, shards, sample_portal, tmp_path):
+    central = tmp_path / "central"
+    killed = merge(central, *shards, env={CRASH_AT: point})
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    done = run_cli("verify", "--archive", str(central))
+    assert done.returncode == 0, done.stdout  # what the cut merge left holds together
+    finished = merge(central, *shards)
+    assert finished.returncode == 0, finished.stderr
+    assert_gold_once(central, sample_portal.sites)
+    assert query(central, "SELECT count(*) FROM crawls") == [(len(shards),)]
+    assert not list((central / "warc").glob(".*.merging"))
+
+
+def _state(archive: Path) -> tuple[list, list]:
+    articles = query(
+        archive, "SELECT url, content_hash, gone_at IS NOT NULL FROM articles ORDER BY url"
+    )
+    versions = query(
+        archive,
+        "SELECT a.url, v.content_hash FROM article_versions v JOIN articles a "
+        "ON a.id = v.article_id ORDER BY a.url, v.content_hash",
+    )
+    return articles, versions
+
+
+def test_merge_reconciles_as_a_recrawl_would(tmp_path):
+    """A site crawled on one node, later on another (one article edited, one taken down): the
+    merged archive holds what crawling it twice here holds, whichever shard comes in first."""
+    port = free_port()
+    early, late, here = tmp_path / "early", tmp_path / "late", tmp_path / "here"
+    with SamplePortalProcess(("laocai",), ports=(port,)) as portal:
+        crawl(portal.sites[0].home_url(), early)
+        crawl(portal.sites[0].home_url(), here)
+    with SamplePortalProcess(("laocai",), ports=(port,), revision=2) as portal:
+        crawl(portal.sites[0].home_url(), late)
+        crawl(portal.sites[0].home_url(), here)
+    articles, versions = _state(here)
+    assert versions and any(gone for _, _, gone in articles)  # the revision shows
+
+    in_order = tmp_path / "in-order"
+    assert merge(in_order, early).returncode == 0
+    assert merge(in_order, late).returncode == 0
+    assert _state(in_order) == (articles, versions)
+    figures = "SELECT articles_new, articles_updated, articles_unchanged, articles_gone FROM crawls"
+    assert query(in_order, figures + " ORDER BY id") == query(here, figures + " ORDER BY id")
+    assert run_cli("verify", "--archive", str(in_order)).returncode == 0
+
+    late_first = tmp_path / "late-first"
+    assert merge(late_first, late).returncode == 0
+    result = merge(late_first, early)
+    assert result.returncode == 0 and "older text(s) kept as versions" in result.stdout
+    assert _state(late_first) == (articles, versions)
+    assert run_cli("verify", "--archive", str(late_first)).returncode == 0
+
+
+def test_a_crawl_still_running_in_its_shard_waits(tmp_path):
+    """A node killed mid-crawl leaves its shard's crawl `running`: nothing of it is merged
+    until it is finished (resumed), then all of it, once."""
+    shard, central = tmp_path / "shard", tmp_path / "central"
+    with SamplePortalProcess(("laocai",), delay=0.05) as portal:
+        proc = subprocess.Popen(
+            govarchive_cmd("crawl", portal.sites[0].home_url(), "--archive", str(shard),
+                           "--delay", "0", "--concurrency", "2"),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            db = shard / "archive.db"
+            if db.is_file() and query(db.parent, "SELECT count(*) FROM articles")[0][0] >= 3:
+                break
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert query(shard, "SELECT status FROM crawls") == [("running",)]
+        waiting = merge(central, shard)
+        assert waiting.returncode == 0, waiting.stderr
+        assert "waiting: crawl 1" in waiting.stdout and "is running" in waiting.stdout
+        assert counts(central)["articles"] == 0 and counts(central)["crawls"] == 0
+        assert run_cli("verify", "--archive", str(central)).returncode == 0
+
+        resumed = run_cli("resume", "--archive", str(shard))
+        assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+        assert merge(central, shard).returncode == 0
+        assert_gold_once(central, portal.sites)
+
+
+def test_files_of_the_same_name_from_two_shards_both_kept(shards, sample_portal, tmp_path):
+    """Two nodes with one host name may name WARC files alike: the second takes a name of its
+    own, and its captures point at it."""
+    twin = tmp_path / "twin"
+    shutil.copytree(shards[1], twin)
+    taken = next((shards[0] / "warc").glob("*.warc.gz")).name
+    own = next((twin / "warc").glob("*.warc.gz"))
+    own.rename(own.with_name(taken))
+    con = sqlite3.connect(twin / "archive.db")
+    with con:
+        con.execute("UPDATE captures SET warc_file = ? WHERE warc_file IS NOT NULL", [taken])
+    con.close()
+    central = tmp_path / "central"
+    assert merge(central, shards[0], twin).returncode == 0
+    names = sorted(p.name for p in (central / "warc").glob("*.warc.gz"))
+    assert len(names) == 2 and taken in names
+    assert_gold_once(central, sample_portal.sites[:2])
+
+
+def test_merge_refuses_what_is_no_shard_in_one_line(shards, tmp_path):
+    missing = run_cli("merge", str(tmp_path / "nowhere"), "--archive", str(tmp_path / "c"))
+    assert missing.returncode != 0 and "no shard at" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1 and "Traceback" not in missing.stderr
+    central = tmp_path / "c"
+    assert merge(central, shards[0]).returncode == 0
+    itself = run_cli("merge", str(central), "--archive", str(central))
+    assert itself.returncode != 0 and "this archive itself" in itself.stderr
+    assert len(itself.stderr.strip().splitlines()) == 1
