@@ -77,14 +77,21 @@ class MergeReport:
 
 
 def shard_id(path: Path) -> str:
-    """The id a shard is known by here, read without writing to it."""
+    """The id a shard is known by here, read without writing to it; a database copied while a
+    node was writing it may be torn, and is refused before anything is taken from it."""
     con = _read_only(path)
     try:
+        health = con.execute("PRAGMA quick_check").fetchone()[0]
         row = con.execute("SELECT value FROM archive_info WHERE key = 'id'").fetchone()
-    except sqlite3.Error:
-        row = None
+    except sqlite3.Error as exc:
+        health, row = str(exc), None
     finally:
         con.close()
+    if health != "ok":
+        raise ArchiveError(
+            f"shard {path.parent}: its archive.db is damaged ({health}); copied while a job "
+            "wrote to it? copy it again once its job has finished (govarchive fleet status)"
+        )
     if not row:
         raise ArchiveError(
             f"shard {path.parent} has no archive id (made by an older govarchive); run "

@@ -225,6 +225,12 @@ def test_merge_refuses_what_is_no_shard_in_one_line(shards, tmp_path):
     missing = run_cli("merge", str(tmp_path / "nowhere"), "--archive", str(tmp_path / "c"))
     assert missing.returncode != 0 and "no shard at" in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1 and "Traceback" not in missing.stderr
+    torn = tmp_path / "torn"
+    torn.mkdir()
+    (torn / "archive.db").write_bytes((shards[0] / "archive.db").read_bytes()[:3000])
+    damaged = run_cli("merge", str(torn), "--archive", str(tmp_path / "c"))
+    assert damaged.returncode != 0 and "archive.db is damaged" in damaged.stderr
+    assert len(damaged.stderr.strip().splitlines()) == 1
     central = tmp_path / "c"
     assert merge(central, shards[0]).returncode == 0
     itself = run_cli("merge", str(central), "--archive", str(central))
