@@ -23,6 +23,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,12 +82,20 @@ def cdxj_line(
     return f"{key} {stamp} {json.dumps(index)}\n"
 
 
+def cdxj_indexer() -> type:
+    """cdxj_indexer's CDXJIndexer, imported only when indexing (a crawl starts faster). It
+    imports pyamf, which imports pkg_resources: setuptools < 81 (Scrapyd needs it) warns on
+    every import, on the user's terminal, about nothing they can fix."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+        from cdxj_indexer.main import CDXJIndexer
+    return CDXJIndexer
+
+
 def index_warcs(paths: list[Path], out: Path, root: Path | None = None) -> None:
     """Sorted CDXJ of `paths` into `out`; filenames relative to `root` (default: bare names)."""
-    from cdxj_indexer.main import CDXJIndexer  # only when indexing: a crawl starts faster
-
     with out.open("w", encoding="utf-8") as fh:
-        CDXJIndexer(
+        cdxj_indexer()(
             fh,
             [str(p) for p in paths],
             sort=True,

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from cdxj_indexer.main import CDXJIndexer
 from warcio.warcwriter import WARCWriter
 
+from archive.cdxj import cdxj_indexer
 from archive.clock import Clock, iso_utc, utc_now
 from archive.errors import ArchiveError
 from archive.folder import ArchiveFolder
@@ -207,7 +207,7 @@ def write_wacz(
             # reads; streamed members get zip64 data descriptors it misreads.
             idx, cdx = Path(tmp) / "index.idx", Path(tmp) / "index.cdx.gz"
             with idx.open("w", encoding="utf-8") as idx_out, cdx.open("wb") as cdx_out:
-                CDXJIndexer(
+                cdxj_indexer()(
                     idx_out, [str(warc)], sort=True, post_append=True, compress=cdx_out,
                     lines=1024, data_out_name="index.cdx.gz", digest_records=True,
                     fields="referrer",
