@@ -361,5 +361,39 @@ def m012_merges(db: Database) -> None:
     )
 
 
+@migrations()
+def m013_fleet(db: Database) -> None:
+    """The Scrapyd nodes of `govarchive fleet` and the jobs dispatched to them (issue 15): which
+    site is crawling where, into which shard, with which code, so a site is never on two nodes at
+    once and a job lost with its node is known and dispatched again. No credentials: they come
+    from the environment or ~/.netrc each time, never from the archive."""
+    db["fleet_nodes"].create(
+        {"name": str, "url": str, "shards": str, "added_at": str},
+        pk="name",
+        not_null={"url", "shards", "added_at"},
+    )
+    db["fleet_nodes"].create_index(["url"], unique=True)
+    db["fleet_jobs"].create(
+        {
+            "id": int,
+            "site_id": int,
+            "node": str,
+            "job_id": str,
+            "shard": str,
+            "version": str,
+            "trigger": str,
+            "dispatched_at": str,
+            "state": str,
+            "state_at": str,
+            "finish_reason": str,
+        },
+        pk="id",
+        foreign_keys=[("site_id", "sites", "id")],
+        not_null={"site_id", "node", "job_id", "shard", "version", "dispatched_at", "state"},
+    )
+    db["fleet_jobs"].create_index(["node", "job_id"], unique=True)
+    db["fleet_jobs"].create_index(["site_id", "id"])
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

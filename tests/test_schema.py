@@ -51,5 +51,6 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
         "m010_evidence",
         "m011_hosts",
         "m012_merges",
+        "m013_fleet",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
