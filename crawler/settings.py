@@ -89,6 +89,7 @@ GOVARCHIVE_RESUME = False  # continue each site's cut-off crawl instead of start
 GOVARCHIVE_PROGRESS = False
 GOVARCHIVE_OPERATOR = ""
 GOVARCHIVE_SITE_PROFILES = ""  # TOML of per-site selectors; default DIR/site-profiles.toml
+GOVARCHIVE_SITE_PROFILES_TEXT = ""  # that TOML itself (fleet jobs: the node has no file)
 GOVARCHIVE_CLOCK = None  # callable or "module:attr" returning aware UTC datetimes
 GOVARCHIVE_RECORD_IDS = None  # callable or "module:attr" returning "<urn:uuid:...>" ids
 

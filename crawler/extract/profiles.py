@@ -49,10 +49,20 @@ def load_profiles(path: str | Path) -> dict[str, SiteProfile]:
     """Read and check a site-profiles file: every selector must be valid CSS."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ProfileError(f"cannot read site profiles {path}: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"site profiles {path} is not valid TOML: {exc}") from None
+    return parse_profiles(text, path)
+
+
+def parse_profiles(text: str, path: str | Path) -> dict[str, SiteProfile]:
+    """Check and read site-profiles TOML given as text (a fleet job gets its archive's file this
+    way, as a setting: the node has no copy of it); `path` names it in messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"site profiles {path} is not valid TOML: {exc}") from None
     profiles = {}
     for host, table in data.items():

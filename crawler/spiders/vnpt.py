@@ -32,7 +32,7 @@ from crawler.extract.page_kind import (
     judge_page,
     refusal_kind,
 )
-from crawler.extract.profiles import SiteProfile, load_profiles
+from crawler.extract.profiles import SiteProfile, load_profiles, parse_profiles
 from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
 from crawler.seen import SeenSet
 from crawler.spiders.discovering import Discovering
@@ -59,7 +59,11 @@ CSS_REF = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]
 
 
 def site_profiles(settings) -> dict[str, SiteProfile]:
-    """GOVARCHIVE_SITE_PROFILES if set, else DIR/site-profiles.toml in the archive if present."""
+    """GOVARCHIVE_SITE_PROFILES_TEXT (the TOML itself: what a fleet job on a Scrapyd node is
+    given), else GOVARCHIVE_SITE_PROFILES, else DIR/site-profiles.toml in the archive if present."""
+    text = settings.get("GOVARCHIVE_SITE_PROFILES_TEXT")
+    if text:
+        return parse_profiles(text, "GOVARCHIVE_SITE_PROFILES_TEXT")
     path = settings.get("GOVARCHIVE_SITE_PROFILES")
     if not path:
         default = Path(settings.get("GOVARCHIVE_ARCHIVE", "")) / "site-profiles.toml"
