@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from archive.errors import ArchiveError
-from govarchive import __version__, cli_archivist, cli_hosts, cli_inspect, cli_merge, cli_ops
+from govarchive import (
+    __version__,
+    cli_archivist,
+    cli_fleet,
+    cli_hosts,
+    cli_inspect,
+    cli_merge,
+    cli_ops,
+)
 from govarchive.cliutil import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -179,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_ops.add_parsers(sub)
     cli_inspect.add_parsers(sub)
     cli_hosts.add_parsers(sub)
+    cli_fleet.add_parsers(sub)
     cli_merge.add_parsers(sub)
 
     demo = sub.add_parser(
@@ -547,6 +556,7 @@ COMMANDS = {
     **cli_ops.COMMANDS,
     **cli_inspect.COMMANDS,
     **cli_hosts.COMMANDS,
+    **cli_fleet.COMMANDS,
     **cli_merge.COMMANDS,
 }
 

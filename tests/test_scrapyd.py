@@ -5,7 +5,6 @@ one portal into a shard: an archive folder of its own, complete and verified."""
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import subprocess
 import time
@@ -18,14 +17,9 @@ import pytest
 
 from govarchive.sampleportal.gold import gold_articles
 from tests.conftest import BIN, run_cli
+from tests.scrapydnode import ScrapydDaemon
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> dict:
@@ -56,30 +50,9 @@ def _post(url: str, fields: list[tuple[str, str]], files: dict[str, bytes] | Non
 
 @pytest.fixture
 def scrapyd(tmp_path):
-    port = _free_port()
-    (tmp_path / "scrapyd.conf").write_text(
-        "[scrapyd]\nbind_address = 127.0.0.1\n"
-        f"http_port = {port}\neggs_dir = {tmp_path / 'eggs'}\nlogs_dir = {tmp_path / 'logs'}\n"
-        f"dbs_dir = {tmp_path / 'dbs'}\nitems_dir =\nmax_proc = 2\npoll_interval = 0.5\n"
-    )
-    proc = subprocess.Popen(
-        [str(BIN / "scrapyd")], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if _get(f"{base}/daemonstatus.json")["status"] == "ok":
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise AssertionError(proc.stderr.read().decode() if proc.stderr else "no scrapyd")
-        time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(10)
+    daemon = ScrapydDaemon(tmp_path / "scrapyd").start()
+    yield daemon.url
+    daemon.stop()
 
 
 def test_a_scrapyd_job_crawls_one_portal_into_a_shard(scrapyd, sample_portal, tmp_path):

@@ -1,0 +1,308 @@
+"""`govarchive fleet` against real Scrapyd daemons on 127.0.0.1 (issue 15): deploy this checkout,
+dispatch the sample portals across two nodes, merge the shards, every gold article once; a node
+killed mid-job and its sites dispatched again; nodes that want credentials; a node running other
+code. Nothing is mocked: the daemons, the crawls and the portals are real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from govarchive.fleet.client import ScrapydNode
+from govarchive.fleet.egg import build_egg, copy_project
+from govarchive.sampleportal.gold import gold_articles
+from govarchive.sampleportal.process import SamplePortalProcess
+from tests.conftest import TESTED_PROFILES, run_cli
+from tests.scrapydnode import Daemons
+
+FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
+        "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]  # fmt: skip
+PASSWORD = "fleet-Pa55word-7f3e9"
+REPO = Path(__file__).resolve().parent.parent
+FROZEN: Path | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_checkout(tmp_path_factory):
+    """This checkout's code as the session began: the fleet commands, and the eggs they build,
+    run from this copy, so an edit made meanwhile in the checkout cannot change the version
+    between a deploy and a dispatch (it would, rightly, be refused)."""
+    global FROZEN
+    FROZEN = copy_project(REPO, tmp_path_factory.mktemp("frozen") / "src")
+    yield FROZEN
+    FROZEN = None
+
+
+def checkout_version() -> str:
+    """The version `fleet deploy` from the frozen copy deploys."""
+    code = "from govarchive.fleet.egg import build_egg; print(build_egg().version)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=FROZEN, env=_env({}),
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def _env(extra: dict[str, str], archive: Path | None = None) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("GOVARCHIVE_", "NETRC"))}
+    clean["PYTHONPATH"] = str(FROZEN)
+    if archive is not None:  # the tester's own ~/.netrc stays out
+        clean["NETRC"] = str(archive.parent / "no-netrc")
+    return {**clean, **extra}
+
+
+@pytest.fixture
+def daemons(tmp_path):
+    started = Daemons(tmp_path)
+    yield started
+    started.stop_all()
+
+
+def fleet(archive: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 240):
+    """`govarchive fleet ...` as a user runs it (from the frozen copy), with only the
+    credentials `env` gives."""
+    return subprocess.run(
+        [sys.executable, "-m", "govarchive", "fleet", *args, "--archive", str(archive)],
+        capture_output=True, text=True, timeout=timeout, cwd=FROZEN, env=_env(env or {}, archive),
+    )  # fmt: skip
+
+
+def ok(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def one_line_error(result: subprocess.CompletedProcess) -> str:
+    """An expected failure: non-zero, one line on stderr, no traceback."""
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def register(archive: Path, sites) -> None:
+    for site in sites:
+        ok(run_cli("sites", "add", site.profile.key, site.home_url(), "--archive", str(archive)))
+
+
+def status(archive: Path, env: dict[str, str] | None = None) -> dict:
+    return json.loads(ok(fleet(archive, "status", "--format", "json", env=env)))
+
+
+def wait_finished(archive: Path, names: set[str], env=None, deadline: float = 240) -> dict:
+    """Poll `fleet status` until every named site's latest job has finished."""
+    end = time.monotonic() + deadline
+    while True:
+        now = status(archive, env)
+        states = {s["site"]: s["state"] for s in now["sites"]}
+        if {states.get(n) for n in names} == {"finished"}:
+            return now
+        assert not {"lost", "cut off", "cancelled"} & set(states.values()), now
+        assert time.monotonic() < end, now
+        time.sleep(0.5)
+
+
+def assert_gold_once(archive: Path, sites) -> None:
+    con = sqlite3.connect(f"file:{archive / 'archive.db'}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            "SELECT s.host, a.article_key FROM articles a JOIN sites s ON s.id = a.site_id"
+        ).fetchall()
+    finally:
+        con.close()
+    for site in sites:
+        host = site.base.split("://", 1)[1]
+        keys = [k for h, k in rows if h == host]
+        gold = sorted(g["key"] for g in gold_articles(site))
+        assert sorted(keys) == gold, (site.profile.key, set(keys) ^ set(gold))
+    assert len(rows) == sum(len(gold_articles(s)) for s in sites)
+    check = run_cli("verify", "--archive", str(archive))
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def merge(archive: Path, shards: list[str]) -> str:
+    result = run_cli("merge", *shards, "--archive", str(archive), timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def add_nodes(archive: Path, tmp_path: Path, daemons: Daemons, names: list[str]) -> dict:
+    nodes = {}
+    for name in names:
+        daemon = daemons.start(name)
+        ok(fleet(archive, "add", name, daemon.url, "--shards", str(tmp_path / f"shards-{name}")))
+        nodes[name] = daemon
+    return nodes
+
+
+def test_dispatch_across_two_nodes_then_merge_holds_every_article_once(
+    sample_portal, daemons, tmp_path
+):
+    archive = tmp_path / "central"
+    sites = sample_portal.sites
+    register(archive, sites)
+    add_nodes(archive, tmp_path, daemons, ["a", "b"])
+    deployed = ok(fleet(archive, "deploy"))
+    version = checkout_version()
+    assert f"node a: govarchive {version} deployed" in deployed
+    assert f"node b: govarchive {version} deployed" in deployed
+    listed = json.loads(ok(fleet(archive, "list", "--format", "json")))
+    assert [(n["name"], n["status"], n["version"]) for n in listed] == [
+        ("a", "ok", version), ("b", "ok", version)
+    ]  # fmt: skip
+
+    sent = ok(fleet(archive, "dispatch", *FAST))
+    # never crawled, so by name; each to the node with the fewest jobs, ties by name
+    assert re.findall(r"^(\w+): dispatched to node (\w)", sent, re.M) == [
+        ("bacha", "a"), ("laocai", "b"), ("sapa", "a")
+    ]  # fmt: skip
+    again = ok(fleet(archive, "dispatch", *FAST, "bacha"))  # still pending or running
+    assert re.search(r"bacha: already (pending|running) on node a", again), again
+
+    done = wait_finished(archive, {s.profile.key for s in sites})
+    shards = [s["shard"] for s in done["sites"]]
+    assert shards == [str(tmp_path / p) for p in
+                      ("shards-a/bacha", "shards-b/laocai", "shards-a/sapa")]  # fmt: skip
+    assert all(s["version"] == version for s in done["sites"])
+    merge(archive, shards)
+    assert_gold_once(archive, sites)
+    con = sqlite3.connect(f"file:{archive / 'archive.db'}?mode=ro", uri=True)
+    try:
+        triggers = {r[0] for r in con.execute("SELECT trigger FROM crawls")}
+    finally:
+        con.close()
+    assert triggers == {"fleet"}
+
+
+def test_a_node_killed_mid_job_its_sites_go_to_the_other_and_the_merge_is_exact(daemons, tmp_path):
+    archive = tmp_path / "central"
+    with SamplePortalProcess(TESTED_PROFILES, delay=0.2) as portal:  # slow: the kill lands mid-job
+        register(archive, portal.sites)
+        nodes = add_nodes(archive, tmp_path, daemons, ["a", "b"])
+        ok(fleet(archive, "deploy"))
+        sent = ok(fleet(archive, "dispatch", *FAST))
+        assert re.findall(r"^(\w+): dispatched to node (\w)", sent, re.M) == [
+            ("bacha", "a"), ("laocai", "b"), ("sapa", "a")
+        ]  # fmt: skip
+        first = tmp_path / "shards-a" / "bacha" / "archive.db"
+        end = time.monotonic() + 120
+        while _articles(first) == 0:  # mid-job: the shard has begun to fill
+            assert time.monotonic() < end, status(archive)
+            time.sleep(0.1)
+        nodes["a"].kill()
+
+        after = status(archive)
+        node_a = next(n for n in after["nodes"] if n["name"] == "a")
+        assert not node_a["up"] and "connection refused" in node_a["error"], after
+        states = {s["site"]: (s["state"], s["detail"]) for s in after["sites"]}
+        assert states["bacha"] == ("lost", "node a: node down"), after
+        assert states["sapa"] == ("lost", "node a: node down"), after
+        text = ok(fleet(archive, "status"))
+        assert "node a (" in text and "DOWN" in text
+        assert "bacha: lost: node a: node down" in text
+
+        resent = ok(fleet(archive, "dispatch", *FAST))
+        assert "node a: skipped, does not answer (connection refused)" in resent
+        for site in ("bacha", "sapa"):
+            assert re.search(
+                rf"^{site}: job {site}-1 was lost \(node a: node down\); dispatched again to "
+                rf"node b as job {site}-2", resent, re.M,
+            ), resent  # fmt: skip
+        names = {s.profile.key for s in portal.sites}
+        done = wait_finished(archive, names, deadline=300)
+        assert {s["node"] for s in done["sites"]} == {"b"}
+        # every shard, the killed node's cut-off ones too: their crawls wait, nothing doubles
+        shards = sorted(str(p) for p in tmp_path.glob("shards-*/*") if (p / "archive.db").is_file())
+        assert str(tmp_path / "shards-a" / "bacha") in shards
+        merge(archive, shards)
+        assert_gold_once(archive, portal.sites)
+
+
+def _articles(db: Path) -> int:
+    if not db.is_file():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:  # not created yet, or being created
+        return 0
+
+
+def test_a_node_that_wants_credentials(sample_portal, daemons, tmp_path):
+    archive = tmp_path / "central"
+    site = sample_portal.sites[0]
+    register(archive, [site])
+    node = daemons.start("c", username="fleetuser", password=PASSWORD)
+    ok(fleet(archive, "add", "c", node.url, "--shards", str(tmp_path / "shards-c")))
+    outputs = []
+
+    for action in (["list"], ["deploy"], ["dispatch"], ["status"]):
+        refused = fleet(archive, *action)
+        line = one_line_error(refused)
+        assert f"node c ({node.url}): asks for credentials (HTTP 401)" in line, line
+        assert "GOVARCHIVE_FLEET_C_USERNAME/PASSWORD" in line
+        outputs.append(refused.stdout + refused.stderr)
+
+    wrong = {"GOVARCHIVE_FLEET_USERNAME": "fleetuser", "GOVARCHIVE_FLEET_PASSWORD": "nope"}
+    line = one_line_error(fleet(archive, "list", env=wrong))
+    assert "refused the credentials from GOVARCHIVE_FLEET_USERNAME/PASSWORD (HTTP 401)" in line
+
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine 127.0.0.1 login fleetuser password {PASSWORD}\n")
+    netrc.chmod(0o600)
+    listed = fleet(archive, "list", "--format", "json", env={"NETRC": str(netrc)})
+    assert json.loads(ok(listed))[0]["status"] == "ok"
+    outputs.append(listed.stdout + listed.stderr)
+
+    env = {"GOVARCHIVE_FLEET_C_USERNAME": "fleetuser", "GOVARCHIVE_FLEET_C_PASSWORD": PASSWORD}
+    for action in (["deploy"], ["dispatch", *FAST], ["list"], ["status"]):
+        result = fleet(archive, *action, env=env)
+        ok(result)
+        outputs.append(result.stdout + result.stderr)
+    done = wait_finished(archive, {site.profile.key}, env=env)
+    outputs.append(json.dumps(done))
+
+    refused = fleet(archive, "add", "d", f"http://fleetuser:{PASSWORD}@127.0.0.1:1")
+    assert "must not carry a user or password" in one_line_error(refused)
+    outputs.append(refused.stdout + refused.stderr)
+
+    for text in outputs:
+        assert PASSWORD not in text
+    stored = b"".join(p.read_bytes() for p in archive.glob("archive.db*"))
+    assert b"fleetuser" not in stored and PASSWORD.encode() not in stored
+
+
+def test_a_node_running_other_code_is_refused_until_deployed(sample_portal, daemons, tmp_path):
+    archive = tmp_path / "central"
+    site = sample_portal.sites[0]
+    register(archive, [site])
+    node = daemons.start("d")
+    ok(fleet(archive, "add", "d", node.url, "--shards", str(tmp_path / "shards-d")))
+    ScrapydNode("d", node.url).add_version("0_0_9-gold", build_egg().data)  # an older deploy
+
+    line = one_line_error(fleet(archive, "dispatch"))
+    assert line == (
+        f"govarchive: error: node d runs govarchive 0_0_9-gold, this checkout is {checkout_version()}: "
+        "run `govarchive fleet deploy`"
+    )
+    assert status(archive)["sites"] == []  # nothing was sent
+
+    ok(fleet(archive, "deploy"))
+    # a slow job, so that it is still pending or running when cancelled
+    ok(fleet(archive, "dispatch", "--set", "DOWNLOAD_DELAY=5"))
+    cancelled = ok(fleet(archive, "cancel", site.profile.key))
+    assert re.search(r"job \w+-1 on node d cancelled \(it was (pending|running)\)", cancelled)
+    assert status(archive)["sites"][0]["state"] == "cancelled"
+    line = one_line_error(fleet(archive, "cancel", site.profile.key))
+    assert "is cancelled, not pending or running; nothing to cancel" in line
