@@ -81,6 +81,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "--poll", type=_non_negative_float, default=30.0, metavar="SECONDS",
         help="how often to look for new or changed schedules (default 30)",
     )  # fmt: skip
+    runner.add_argument(
+        "--fleet", action="store_true",
+        help="send due crawls to the Scrapyd nodes (`govarchive fleet dispatch SITE`) instead "
+        "of running them here",
+    )  # fmt: skip
     _archive_arg(runner)
 
     crawls = sub.add_parser("crawls", help="list crawl runs, most recent first")
@@ -224,6 +229,7 @@ def cmd_scheduler(args: argparse.Namespace, console: Console) -> int:
         ArchiveFolder.prepare(args.archive),
         poll=max(args.poll, 0.1),
         say=lambda line: console.print(line, markup=False),
+        fleet=args.fleet,
     )
     signal.signal(signal.SIGTERM, scheduler.stop)
     signal.signal(signal.SIGINT, scheduler.stop)

@@ -179,7 +179,7 @@ def _status(args, console, db, folder) -> int:
     sites = [
         {"site": j.site, "node": j.job.node, "job": j.job.job_id, "state": j.state,
          "detail": j.detail, "dispatched_at": j.job.dispatched_at, "shard": j.job.shard,
-         "version": j.job.version}
+         "version": j.job.version, "trigger": j.job.trigger}
         for j in jobs
     ]  # fmt: skip
     if args.format == "json":

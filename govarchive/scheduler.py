@@ -7,6 +7,7 @@ previous run is still going is taken and skipped, so overlapping triggers give o
 runs are going the scheduler holds the archive's writer lock for them (they are told so, as
 crawl workers are); between runs it lets go, so a manual crawl can take it. SIGTERM or SIGINT:
 no new runs, running crawls are asked to stop (they end `interrupted`), then it exits 0.
+With `fleet`, due runs are dispatched to the Scrapyd nodes instead (govarchive/fleet/).
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ class Scheduler:
         clock: Clock = utc_now,
         poll: float = 30.0,
         say: Callable[[str], None] = print,
+        fleet: bool = False,
     ) -> None:
         self.folder = folder
+        self.fleet = fleet  # due runs go to the Scrapyd nodes (govarchive fleet dispatch)
         self.clock = clock
         self.poll = poll
         self.say = say
@@ -82,6 +85,9 @@ class Scheduler:
         for schedule in list_schedules(self.db):
             due = schedule.due_time(now)
             if due is None:
+                continue
+            if self.fleet:
+                self._dispatch(schedule, due)
                 continue
             if schedule.site.id in self.running:
                 mark_started(self.db, schedule.id, due)  # the trigger is taken: one run at a time
@@ -116,6 +122,28 @@ class Scheduler:
             proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
         self.running[site.id] = Run(schedule, due, proc, output)
         self.say(f"{site.name}: run due {iso_utc(due)} started (pid {proc.pid}), output {output}")
+
+    def _dispatch(self, schedule: Schedule, due: datetime) -> None:
+        """`govarchive fleet dispatch NAME`: a node runs it, into the site's shard there. A site
+        still pending or running on a node is not sent again (the trigger is taken). When the
+        fleet cannot take it (no node answers, a node runs other code), the run stays owed and
+        is tried again at the next poll."""
+        from govarchive.fleet import FleetError
+        from govarchive.fleet.dispatch import dispatch
+        from govarchive.fleet.egg import build_egg
+
+        overrides = {"GOVARCHIVE_TRIGGER": "schedule"}
+        if schedule.options.get("full"):
+            overrides["GOVARCHIVE_FULL"] = "True"
+        when = f"run due {iso_utc(due)}"
+        try:
+            version = build_egg().version
+            dispatch(self.db, self.folder, [schedule.site.name], version, overrides,
+                     "schedule", self.clock, lambda line: self.say(f"{line} ({when})"))  # fmt: skip
+        except FleetError as exc:
+            self.say(f"{schedule.site.name}: {when} waits: {exc}")
+            return
+        mark_started(self.db, schedule.id, due)
 
     def _reap(self) -> None:
         ended = False

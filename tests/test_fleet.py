@@ -306,3 +306,109 @@ def test_a_node_running_other_code_is_refused_until_deployed(sample_portal, daem
     assert status(archive)["sites"][0]["state"] == "cancelled"
     line = one_line_error(fleet(archive, "cancel", site.profile.key))
     assert "is cancelled, not pending or running; nothing to cancel" in line
+
+
+def test_the_scheduler_with_fleet_sends_due_crawls_to_the_nodes(sample_portal, daemons, tmp_path):
+    archive = tmp_path / "central"
+    site = sample_portal.sites[0]
+    name = site.profile.key
+    added = run_cli("sites", "add", name, site.home_url(), "--delay", "0", "--concurrency", "8",
+                    "--archive", str(archive))  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    node = daemons.start("e")
+    ok(fleet(archive, "add", "e", node.url, "--shards", str(tmp_path / "shards-e")))
+    ok(fleet(archive, "deploy"))
+    scheduled = run_cli(
+        "schedule", "add", name, "--cron", "* * * * * */2", "--archive", str(archive)
+    )
+    assert scheduled.returncode == 0, scheduled.stderr
+    out = tmp_path / "scheduler.txt"
+    with out.open("w") as sink:
+        scheduler = subprocess.Popen(
+            [sys.executable, "-m", "govarchive", "scheduler", "--fleet", "--poll", "0.5",
+             "--archive", str(archive)],
+            cwd=FROZEN, env=_env({}, archive), stdout=sink, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:  # stopped once it has sent the run: later triggers would send more
+            end = time.monotonic() + 120
+            while f"dispatched to node e as job {name}-1" not in out.read_text():
+                assert scheduler.poll() is None and time.monotonic() < end, out.read_text()
+                time.sleep(0.2)
+        finally:
+            scheduler.terminate()
+            scheduler.wait(30)
+    assert scheduler.returncode == 0, out.read_text()
+    done = wait_finished(archive, {name})
+    job = done["sites"][0]
+    assert (job["job"], job["node"], job["trigger"]) == (f"{name}-1", "e", "schedule"), job
+    text = out.read_text()
+    assert f"{name}: dispatched to node e as job {name}-1" in text, text
+    assert "Traceback" not in text
+
+
+def test_a_job_gets_the_sites_politeness_host_rules_and_selectors(tmp_path):
+    """What `crawl NAME` here would run with reaches the node as Scrapyd `setting=` values,
+    which the node's Scrapy reads back (as `scrapy crawl -s` does)."""
+    from scrapy.settings import Settings
+
+    from archive.db import open_database
+    from archive.folder import ArchiveFolder
+    from archive.sites import add_site, make_profile
+    from crawler.spiders.vnpt import site_profiles
+    from govarchive.fleet.dispatch import job_settings
+
+    archive = tmp_path / "central"
+    ok(run_cli("hosts", "set", "storage-vnportal.vnpt.vn", "--concurrency", "3",
+               "--archive", str(archive)))  # fmt: skip
+    db = open_database(ArchiveFolder.prepare(archive).db_path)
+    try:
+        site, _ = add_site(db, "sxd", "https://sxd.laocai.gov.vn/",
+                           profile=make_profile(delay=2.5, concurrency=1))  # fmt: skip
+    finally:
+        db.close()
+    (archive / "site-profiles.toml").write_text('["sxd.laocai.gov.vn"]\nbody = "div.noidung"\n')
+    pairs = job_settings(ArchiveFolder(archive), site, "/srv/shards/sxd", {"X_EXTRA": "1"}, "fleet")
+    values = dict(p.split("=", 1) for p in pairs)
+    assert values["GOVARCHIVE_ARCHIVE"] == "/srv/shards/sxd"
+    assert values["GOVARCHIVE_RESUME"] == "True" and values["GOVARCHIVE_TRIGGER"] == "fleet"
+    assert values["X_EXTRA"] == "1"
+    assert "LOG_FILE" not in values and "GOVARCHIVE_PROGRESS" not in values
+    node = Settings()
+    node.setmodule("crawler.settings", priority="project")
+    node.setdict(values, priority="cmdline")
+    assert node.getfloat("DOWNLOAD_DELAY") == 2.5
+    slots = node.getdict("DOWNLOAD_SLOTS")
+    assert slots["sxd.laocai.gov.vn"]["delay"] == 2.5
+    assert slots["sxd.laocai.gov.vn"]["concurrency"] == 1
+    assert slots["storage-vnportal.vnpt.vn"]["concurrency"] == 3
+    assert node.getint("CONCURRENT_REQUESTS") >= 16
+    assert site_profiles(node)["sxd.laocai.gov.vn"].body == "div.noidung"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["add", "Node A", "http://127.0.0.1:6800"], "not a node name"),
+        (["add", "a", "127.0.0.1:6800"], "not a Scrapyd URL"),
+        (["add", "a", "http://u:secret@127.0.0.1:6800"], "must not carry a user or password"),
+        (["dispatch", "--set", "DOWNLOAD_DELAY"], "--set needs NAME=VALUE"),
+    ],
+)
+def test_bad_fleet_arguments_one_line(args, says, tmp_path):
+    result = fleet(tmp_path / "central", *args)
+    assert result.returncode == 2
+    line = one_line_error(result)
+    assert says in line and "secret" not in line
+
+
+def test_fleet_commands_before_any_node_say_what_to_do(tmp_path):
+    archive = tmp_path / "central"
+    ok(run_cli("sites", "add", "x", "http://127.0.0.1:9/", "--archive", str(archive)))
+    for action in (["deploy"], ["dispatch"]):
+        assert "fleet add NAME URL" in one_line_error(fleet(archive, *action))
+    assert "was never dispatched" in one_line_error(fleet(archive, "cancel", "x"))
+    assert "no node named" in one_line_error(fleet(archive, "remove", "a"))
+    assert json.loads(ok(fleet(archive, "status", "--format", "json"))) == {
+        "nodes": [],
+        "sites": [],
+    }
