@@ -203,6 +203,13 @@ BAD_ARGUMENTS = {
         (["sql", "SELECT 1", "--archive", "/nonexistent/archive"], 1),
         (["sql"], 2),
     ],
+    "fleet": [
+        (["fleet", "list", "--archive", "/nonexistent/archive"], 1),
+        (["fleet", "add", "a", "http://127.0.0.1:1", "--archive", "/dev/null/archive"], 1),
+        (["fleet", "add", "a", "http://u:p@127.0.0.1:1"], 2),
+        (["fleet", "dispatch", "--set", "NOEQUALS"], 2),
+        (["fleet"], 2),
+    ],
     "hosts": [
         (["hosts", "list", "--archive", "/nonexistent/archive"], 1),
         (["hosts", "set", "x.vn", "--delay", "1", "--archive", "/dev/null/archive"], 1),
