@@ -222,7 +222,8 @@ def test_a_node_killed_mid_job_its_sites_go_to_the_other_and_the_merge_is_exact(
         # every shard, the killed node's cut-off ones too: their crawls wait, nothing doubles
         shards = sorted(str(p) for p in tmp_path.glob("shards-*/*") if (p / "archive.db").is_file())
         assert str(tmp_path / "shards-a" / "bacha") in shards
-        merge(archive, shards)
+        merged = merge(archive, shards)
+        assert merged.count("waiting: crawl 1 ") == 2, merged  # a's two cut-off crawls
         assert_gold_once(archive, portal.sites)
 
 
