@@ -7,7 +7,7 @@ import json
 
 from rich.console import Console
 
-from govarchive.cliutil import EXIT_OK, _archive_arg
+from govarchive.cliutil import EXIT_OK, UsageProblem, _archive_arg
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -31,8 +31,12 @@ def cmd_merge(args: argparse.Namespace, console: Console) -> int:
     from archive.folder import ArchiveFolder
     from archive.merge import merge_shards
 
+    shards = [Path(s).expanduser() for s in args.shards]
+    for shard in shards:  # before the archive folder is made: bad input leaves nothing behind
+        if not (shard / "archive.db").is_file():
+            raise UsageProblem(f"no shard at {shard} (no archive.db); give a shard's folder")
     folder = ArchiveFolder.prepare(args.archive)
-    report = merge_shards(folder, [Path(s).expanduser() for s in args.shards])
+    report = merge_shards(folder, shards)
     if args.format == "json":
         rows = [
             {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(s).items()}

@@ -216,6 +216,11 @@ BAD_ARGUMENTS = {
         (["hosts", "set", "http://x.vn/", "--delay", "1"], 2),
         (["hosts"], 2),
     ],
+    "merge": [
+        (["merge", "/nonexistent/shard", "--archive", "/nonexistent/archive"], 2),
+        (["merge", "/dev/null", "--archive", "/nonexistent/archive"], 2),
+        (["merge"], 2),
+    ],
     "inspect": [
         (["inspect", "http://x.vn/a-1", "--from-archive", "--archive", "/nonexistent/archive"], 1),
         (["inspect", "x.vn/a-1"], 2),
