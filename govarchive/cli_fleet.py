@@ -46,7 +46,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     send = fsub.add_parser(
         "dispatch", help="send sites to the nodes (all registered ones if none named)",
         description="Each site, least recently crawled first, to the answering node with the "
-        "fewest pending and running jobs (the one holding its shard on a tie, then by name). A "
+        "fewest pending and running jobs (by name on a tie), or back to the node holding its shard "
+        "while it has at most 2 jobs more (its re-crawl there is incremental). A "
         "site pending or running on a node is not sent again; one whose node stopped answering "
         "is sent to another. Every node must run this checkout's code (`fleet deploy`).",
     )  # fmt: skip

@@ -370,6 +370,11 @@ def test_a_job_gets_the_sites_politeness_host_rules_and_selectors(tmp_path):
     (archive / "site-profiles.toml").write_text('["sxd.laocai.gov.vn"]\nbody = "div.noidung"\n')
     pairs = job_settings(ArchiveFolder(archive), site, "/srv/shards/sxd", {"X_EXTRA": "1"}, "fleet")
     values = dict(p.split("=", 1) for p in pairs)
+    assert "GOVARCHIVE_MAX_PAGES" not in values  # a local run's default is not sent...
+    capped = job_settings(
+        ArchiveFolder(archive), site, "/srv/shards/sxd", {"GOVARCHIVE_MAX_PAGES": "300"}, "fleet"
+    )  # ...what the operator sets is (an hourly pass capped at 300 pages a portal)
+    assert "GOVARCHIVE_MAX_PAGES=300" in capped
     assert values["GOVARCHIVE_ARCHIVE"] == "/srv/shards/sxd"
     assert values["GOVARCHIVE_RESUME"] == "True" and values["GOVARCHIVE_TRIGGER"] == "fleet"
     assert values["X_EXTRA"] == "1"
@@ -413,3 +418,21 @@ def test_fleet_commands_before_any_node_say_what_to_do(tmp_path):
         "nodes": [],
         "sites": [],
     }
+
+
+def test_a_site_goes_back_to_the_node_holding_its_shard_unless_that_node_is_much_busier():
+    """Its re-crawl there is incremental; elsewhere it would store every payload again."""
+    from archive.fleet import Node
+    from govarchive.fleet.client import ScrapydNode
+    from govarchive.fleet.dispatch import HOME_SLACK, NodeState, _place
+
+    up = [
+        NodeState(Node(n, f"http://127.0.0.1:{p}", "/srv/shards", ""),
+                  ScrapydNode.for_node(n, f"http://127.0.0.1:{p}"))
+        for n, p in (("a", 6801), ("b", 6802))
+    ]  # fmt: skip
+    assert _place(up, {"a": 0, "b": 0}, None).node.name == "a"  # a tie: by name
+    assert _place(up, {"a": 1, "b": 0}, None).node.name == "b"  # the least busy
+    assert _place(up, {"a": 0, "b": HOME_SLACK}, "b").node.name == "b"  # home, busy enough
+    assert _place(up, {"a": 0, "b": HOME_SLACK + 1}, "b").node.name == "a"  # home too busy
+    assert _place(up, {"a": 1, "b": 0}, "gone").node.name == "b"  # home not answering

@@ -4,8 +4,8 @@ A fleet job crawls a site as `govarchive crawl NAME` would here: the site's URLs
 connections, the archive's per-host rules (as DOWNLOAD_SLOTS, computed here: nothing on the node
 knows them) and its site-profiles.toml (as text: the node has no copy), into the site's shard on
 the node, resuming the shard's cut-off crawl if it has one. Sites go out least recently crawled
-first, each to the answering node with the fewest jobs, the node holding its shard on a tie (so a
-re-crawl is incremental there), then by name. A site already pending or running is never sent
+first, each to the answering node with the fewest jobs, or to the node holding its shard while that
+one has at most HOME_SLACK jobs more (a re-crawl there is incremental). A site already pending or running is never sent
 again; one whose node stopped answering is."""
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from govarchive.fleet.client import ScrapydNode
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+HOME_SLACK = 2  # jobs more a site's shard node may have and still get the site back
 FINAL = ("finished", "cut off", "cancelled")  # states a node's later answers do not change
 # Settings of a local run that mean nothing on a node (or are set per job below).
 _LOCAL_ONLY = {
@@ -213,8 +214,7 @@ def dispatch(
             say(f"{site.name}: already {was.state} on node {was.job.node} (job "
                 f"{was.job.job_id}), not dispatched again")  # fmt: skip
             continue
-        home = previous.node if previous else None
-        target = min(up, key=lambda s: (load[s.node.name], s.node.name != home, s.node.name))
+        target = _place(up, load, previous.node if previous else None)
         node = target.node
         job_id = next_job_id(db, site.name, site.id)
         shard = node.shard_for(site.name)
@@ -230,6 +230,17 @@ def dispatch(
         else:
             say(f"{site.name}: dispatched to node {node.name} as job {job_id}, shard {shard}")
     return sent
+
+
+def _place(up: list[NodeState], load: dict[str, int], home: str | None) -> NodeState:
+    """The least busy answering node (by name on a tie), unless the node holding the site's
+    shard has at most HOME_SLACK jobs more: there the re-crawl is incremental (conditional
+    requests, revisits), elsewhere it starts a shard afresh and stores every payload again."""
+    least = min(up, key=lambda s: (load[s.node.name], s.node.name))
+    held = next((s for s in up if s.node.name == home), None)
+    if held is not None and load[home] - load[least.node.name] <= HOME_SLACK:
+        return held
+    return least
 
 
 def job_settings(
@@ -257,7 +268,7 @@ def job_settings(
     cmdline = SETTINGS_PRIORITIES["cmdline"]
     out: dict[str, str] = {}
     for name in settings:
-        if settings.getpriority(name) == cmdline and name not in _LOCAL_ONLY:
+        if settings.getpriority(name) == cmdline and (name not in _LOCAL_ONLY or name in overrides):
             out[name] = _setting_text(settings[name])
     contact = os.environ.get("GOVARCHIVE_CONTACT")
     if contact and "GOVARCHIVE_CONTACT" not in overrides:
