@@ -436,3 +436,18 @@ def test_a_site_goes_back_to_the_node_holding_its_shard_unless_that_node_is_much
     assert _place(up, {"a": 0, "b": HOME_SLACK}, "b").node.name == "b"  # home, busy enough
     assert _place(up, {"a": 0, "b": HOME_SLACK + 1}, "b").node.name == "a"  # home too busy
     assert _place(up, {"a": 1, "b": 0}, "gone").node.name == "b"  # home not answering
+
+
+def test_a_job_refuses_to_run_an_installed_govarchive_instead_of_its_egg(tmp_path):
+    """Scrapyd appends the egg to the import path: a regular install on the node would win."""
+    from crawler.code_source import egg_problem
+
+    egg = tmp_path / "eggs" / "govarchive-0_1_0-gabc.egg"
+    inside = str(egg / "crawler" / "__init__.py")
+    installed = str(tmp_path / "site-packages" / "crawler" / "__init__.py")
+    path = [str(tmp_path / "site-packages"), str(egg)]
+    assert egg_problem(inside, path, "govarchive") is None
+    assert egg_problem(installed, path, None) is None  # a local crawl runs the checkout
+    assert egg_problem(installed, [str(tmp_path / "site-packages")], "govarchive") is None
+    problem = egg_problem(installed, path, "govarchive")
+    assert problem and "not from the deployed egg" in problem and "pip uninstall" in problem

@@ -22,6 +22,7 @@ from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding
 
 from crawler import discovery
+from crawler.code_source import check_job_code
 from crawler.extract import NotArticle, extract_article, parse_html
 from crawler.extract.page_kind import (
     ARTICLE,
@@ -153,6 +154,7 @@ class VnptSpider(Discovering, Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> VnptSpider:
+        check_job_code()  # under Scrapyd: the deployed egg's code, not an install's
         kwargs.setdefault("max_pages", crawler.settings.getint("GOVARCHIVE_MAX_PAGES"))
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profiles = site_profiles(crawler.settings)
