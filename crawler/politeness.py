@@ -82,6 +82,27 @@ def download_slots(rules: Mapping[str, HostRule]) -> dict[str, dict[str, float |
     }
 
 
+def share_slots(
+    slots: Mapping[str, Mapping[str, float | int]], own_hosts: Iterable[str], jobs: int
+) -> dict[str, dict[str, float | int]]:
+    """One fleet job's part of the hosts it shares with the others (a `hosts set` rule, the
+    storage host): when `jobs` crawls may run at once, each gets 1/jobs of the host's
+    connections (at least one) and waits `jobs` times its delay, so together they ask no faster
+    than the rule allows. A job's own portal hosts keep their rule whole. Without coordination
+    between jobs, more jobs than connections still means one connection each."""
+    own = {host_name(h) for h in own_hosts}
+    out: dict[str, dict[str, float | int]] = {}
+    for host, slot in slots.items():
+        if host in own or jobs <= 1:
+            out[host] = dict(slot)
+            continue
+        out[host] = {
+            "delay": round(float(slot.get("delay", 0.0)) * jobs, 3),
+            "concurrency": max(1, int(slot.get("concurrency", 1)) // jobs),
+        }
+    return out
+
+
 def global_concurrency(portal_hosts: Iterable[str], rules: Mapping[str, HostRule]) -> int:
     """CONCURRENT_REQUESTS for a run: room for every portal's connections and every shared
     host's, so no host waits on another's queue; capped."""

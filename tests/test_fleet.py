@@ -371,6 +371,11 @@ def test_a_job_gets_the_sites_politeness_host_rules_and_selectors(tmp_path):
     pairs = job_settings(ArchiveFolder(archive), site, "/srv/shards/sxd", {"X_EXTRA": "1"}, "fleet")
     values = dict(p.split("=", 1) for p in pairs)
     assert "GOVARCHIVE_MAX_PAGES" not in values  # a local run's default is not sent...
+    shared = job_settings(ArchiveFolder(archive), site, "/s/sxd", {}, "fleet", sharing=4)
+    slots = json.loads(dict(p.split("=", 1) for p in shared)["DOWNLOAD_SLOTS"])
+    # 4 jobs at once share the storage host's 3 connections: one each; the portal is its own
+    assert slots["storage-vnportal.vnpt.vn"]["concurrency"] == 1
+    assert slots["sxd.laocai.gov.vn"] == {"delay": 2.5, "concurrency": 1}
     capped = job_settings(
         ArchiveFolder(archive), site, "/srv/shards/sxd", {"GOVARCHIVE_MAX_PAGES": "300"}, "fleet"
     )  # ...what the operator sets is (an hourly pass capped at 300 pages a portal)

@@ -215,3 +215,18 @@ def test_a_registered_site_feeds_the_same_slots(tmp_path):
     slots = settings.getdict("DOWNLOAD_SLOTS")
     assert slots["127.0.0.9"] == {"delay": 3.0, "concurrency": 1}
     assert settings.getint("CONCURRENT_REQUESTS") >= 16
+
+
+def test_fleet_jobs_share_a_hosts_rule_so_together_they_keep_it():
+    from crawler.politeness import share_slots
+
+    slots = {
+        "media.example.vn": {"delay": 1.0, "concurrency": 2},
+        "storage-vnportal.vnpt.vn": {"delay": 0.0, "concurrency": 8},
+        "portal.example.vn": {"delay": 1.0, "concurrency": 2},
+    }
+    four = share_slots(slots, ["http://portal.example.vn:8080/"], 4)
+    assert four["media.example.vn"] == {"delay": 4.0, "concurrency": 1}  # 1 request/s in all
+    assert four["storage-vnportal.vnpt.vn"] == {"delay": 0.0, "concurrency": 2}  # 8 in all
+    assert four["portal.example.vn"] == {"delay": 1.0, "concurrency": 2}  # its own: whole
+    assert share_slots(slots, [], 1) == slots

@@ -206,6 +206,9 @@ def dispatch(
     by_name = {s.node.name: s for s in states}
     load = {s.node.name: s.load for s in up}
     latest = latest_jobs(db)
+    # Jobs that may crawl at once across the fleet, at most: they share hosts such as the
+    # storage host, each taking its part of the host's rule (crawler/politeness.share_slots).
+    sharing = sum(load.values()) + len(sites)
     sent = 0
     for site in sites:
         previous = latest.get(site.id)
@@ -218,7 +221,7 @@ def dispatch(
         node = target.node
         job_id = next_job_id(db, site.name, site.id)
         shard = node.shard_for(site.name)
-        settings = job_settings(folder, site, shard, overrides or {}, trigger)
+        settings = job_settings(folder, site, shard, overrides or {}, trigger, sharing)
         target.client.schedule(SPIDER, version, job_id, {"url": " ".join(site.crawl_urls())},
                                settings)  # fmt: skip
         record_job(db, site.id, node.name, job_id, shard, version, trigger, iso_utc(clock()))
@@ -244,7 +247,12 @@ def _place(up: list[NodeState], load: dict[str, int], home: str | None) -> NodeS
 
 
 def job_settings(
-    folder: ArchiveFolder, site: Site, shard: str, overrides: dict[str, str], trigger: str
+    folder: ArchiveFolder,
+    site: Site,
+    shard: str,
+    overrides: dict[str, str],
+    trigger: str,
+    sharing: int = 1,
 ) -> list[str]:
     """`NAME=VALUE` settings for Scrapyd's `setting=`: what `crawl NAME` here would run with
     (crawler/run.py's own settings and politeness), plus the shard, resume and the trigger."""
@@ -252,6 +260,7 @@ def job_settings(
 
     from crawler.extract.profiles import ProfileError, parse_profiles
     from crawler.identity import user_agent
+    from crawler.politeness import share_slots
     from crawler.run import apply_politeness, crawl_settings
 
     delay = site.profile.get("delay")
@@ -265,6 +274,8 @@ def job_settings(
     )
     if not overrides.keys() & {"DOWNLOAD_SLOTS", "CONCURRENT_REQUESTS"}:
         apply_politeness(settings, folder, site.crawl_urls())
+        shared = share_slots(settings.getdict("DOWNLOAD_SLOTS"), site.crawl_urls(), sharing)
+        settings.set("DOWNLOAD_SLOTS", shared, priority="cmdline")
     cmdline = SETTINGS_PRIORITIES["cmdline"]
     out: dict[str, str] = {}
     for name in settings:
