@@ -32,6 +32,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.crawl
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.province
+	$(BIN)/python -m bench.fleet
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
