@@ -266,6 +266,9 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     took = f"{report.duration_seconds:.0f} s" if report.duration_seconds is not None else "-"
     out(f"crawl {c['id']} of {c['site']} ({c['host']}): {c['status']}, {c['mode']}, "
         f"{c['trigger']}; started {c['started_at']}, took {took}")  # fmt: skip
+    if c.get("merged_from"):
+        shard, _, origin = c["merged_from"].partition("/")
+        out(f"  merged by govarchive merge from shard {shard} (its crawl {origin})")
     if c["error"]:
         out(f"  why: {c['error']}")
     out(f"  responses {c['pages']}, revisits {c['revisits']} ({c['not_modified']} of them 304), "

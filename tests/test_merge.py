@@ -101,6 +101,9 @@ def test_shards_merge_into_the_exact_gold_once(shards, sample_portal, tmp_path):
             central, "SELECT pages, articles_new FROM crawls WHERE merged_from = ?", [f"{sid}/1"]
         ) == [(pages, new)]
 
+    shown = run_cli("report", "1", "--archive", str(central))
+    assert shown.returncode == 0 and "merged by govarchive merge from shard" in shown.stdout
+
     before = counts(central)
     again = merge(central, *shards, shards[0])
     assert again.returncode == 0, again.stderr
