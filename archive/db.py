@@ -308,10 +308,16 @@ class ArchiveDB:
 
     # articles ---------------------------------------------------------------------------------
     def store_article(
-        self, site_id: int, crawl_id: int, capture_id: int | None, art: ArticleRecord
+        self,
+        site_id: int,
+        crawl_id: int,
+        capture_id: int | None,
+        art: ArticleRecord,
+        extractor_version: str | None = None,
     ) -> StoreOutcome:
         """One article with its images and attachments, counted on its crawl: one transaction.
-        `capture_id` is the capture holding the page; an article is never stored without one."""
+        `capture_id` is the capture holding the page; an article is never stored without one.
+        `extractor_version`: the extraction code that read it (kept on the row when given)."""
         if capture_id is None:
             raise ArchiveError(f"article {art.url} has no capture of its page")
         now = iso_utc(self.clock())
@@ -327,6 +333,10 @@ class ArchiveDB:
             "body_html": art.body_html,
             "text_flags": json.dumps(sorted(art.text_flags)),
         }
+        if extractor_version is not None:  # read now: whatever refused it before no longer does
+            fields.update(
+                extractor_version=extractor_version, rejected_by=None, rejected_reason=None
+            )
         with write_transaction(self.db):
             row = self._one(
                 "SELECT id, content_hash, last_crawl_id FROM articles "
@@ -359,6 +369,12 @@ class ArchiveDB:
                 # unless that record was lost: then the page fetched again backs the text.
                 self._seen_unchanged(article_id, seen_by, crawl_id, now)
                 self._back_with(article_id, capture_id, only_if_lost=True)
+                if extractor_version is not None:
+                    self.db.execute(
+                        "UPDATE articles SET extractor_version = ?, rejected_by = NULL, "
+                        "rejected_reason = NULL WHERE id = ?",
+                        [extractor_version, article_id],
+                    )
                 return "unchanged"
             # The text changed: the version seen until now is kept, the row takes the new one.
             self.db.execute(
@@ -442,9 +458,14 @@ class ArchiveDB:
     def _count_on_crawl(self, crawl_id: int, column: str) -> None:
         self.db.execute(f"UPDATE crawls SET {column} = {column} + 1 WHERE id = ?", [crawl_id])
 
-    def _write_children(self, article_id: int, art: ArticleRecord) -> None:
+    def _write_children(
+        self, article_id: int, art: ArticleRecord, images_held: Mapping[str, int] | None = None
+    ) -> None:
+        """The article's images and attachments. `images_held`: src -> the capture an image
+        row already pointed at (a re-extraction keeps it; the crawl's rule is the latest)."""
         for pos, img in enumerate(art.images):
-            held = self.last_response(img["src"])  # fetched already (an earlier crawl, say)
+            kept = (images_held or {}).get(img["src"])
+            held = (kept,) if kept else self.last_response(img["src"])  # fetched already
             self._insert(
                 "images",
                 {

@@ -395,5 +395,42 @@ def m013_fleet(db: Database) -> None:
     db["fleet_jobs"].create_index(["site_id", "id"])
 
 
+@migrations()
+def m014_extraction(db: Database) -> None:
+    """Re-extraction from the WARC files (`govarchive extract`, issue 16): which extractor
+    version produced each article's text, articles the current rules refuse (kept, flagged,
+    never deleted), and the runs, so a cut-off run continues where it stopped."""
+    for column in ("extractor_version", "rejected_by", "rejected_reason"):
+        db["articles"].add_column(column, str)
+    db["extract_runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "filters": str,
+            "extractor_version": str,
+            "last_capture_id": int,
+            "pages": int,
+            "articles_new": int,
+            "articles_changed": int,
+            "articles_unchanged": int,
+            "articles_flagged": int,
+            "seconds": float,
+        },
+        pk="id",
+        not_null={"started_at", "status", "filters", "extractor_version"},
+        defaults={
+            "last_capture_id": 0,
+            "pages": 0,
+            "articles_new": 0,
+            "articles_changed": 0,
+            "articles_unchanged": 0,
+            "articles_flagged": 0,
+            "seconds": 0.0,
+        },
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -322,12 +322,16 @@ class ArchiveSession:
         )
 
     def store_article(
-        self, host: str, capture_id: int | None, article: ArticleRecord
+        self,
+        host: str,
+        capture_id: int | None,
+        article: ArticleRecord,
+        extractor_version: str | None = None,
     ) -> StoreOutcome:
         assert self.db is not None
         with self._storing():
             return self.db.store_article(
-                self.site_ids[host], self.crawl_ids[host], capture_id, article
+                self.site_ids[host], self.crawl_ids[host], capture_id, article, extractor_version
             )
 
     def article_seen(self, host: str, url: str) -> bool:

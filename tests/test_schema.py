@@ -52,5 +52,6 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
         "m011_hosts",
         "m012_merges",
         "m013_fleet",
+        "m014_extraction",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

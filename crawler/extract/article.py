@@ -9,6 +9,7 @@ the page model, the title, the body's location and the fields around it.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -48,6 +49,13 @@ from crawler.urls import canonicalize
 DROP_TAGS = ["script", "style", "noscript", "iframe", "select", "textarea", "button", "input",
              "audio", "video", "object", "embed", "svg", "canvas", "map", "label"]  # fmt: skip
 MIN_BODY_CHARS = 40
+# Rules an operator (or a test of re-extraction) switches off, to see what a rule is worth or to
+# stand for an extractor that did not know it yet; the extractor version names them.
+# `title_by_attribute`: a headline found by its class or id (`span#lblTitle`), not by its tag.
+RULES_OFF = frozenset(
+    r.strip() for r in os.environ.get("GOVARCHIVE_EXTRACT_RULES_OFF", "").split(",") if r.strip()
+)
+_TITLE_BY_ATTRIBUTE = "title_by_attribute" not in RULES_OFF
 
 
 class NotArticle(Exception):
@@ -190,7 +198,7 @@ class _Page:
         candidates = [
             el
             for el in self.doc.iter("h1", "h2", "h3", "h4", "div", "span", "p", "a")
-            if el.tag.startswith("h") or "title" in _attr_hint(el).lower()
+            if el.tag.startswith("h") or (_TITLE_BY_ATTRIBUTE and "title" in _attr_hint(el).lower())
         ]
         best: tuple[int, etree._Element, str] | None = None
         for el in candidates:

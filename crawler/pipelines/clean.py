@@ -27,26 +27,34 @@ class CleanArticlePipeline:
     def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
-        item.title = clean_line(item.title)
-        item.summary = clean_line(item.summary)
-        item.author = clean_line(item.author)
-        item.category = clean_line(item.category)
-        paragraphs = []
-        for para in item.body.split("\n\n"):
-            para = clean_line(_PLACEHOLDER.sub(" ", para))
-            if para and not CHROME_LINE.match(para):
-                paragraphs.append(para)
-        item.body = "\n\n".join(paragraphs)
-        for img in item.images:
-            img["caption"] = clean_line(img.get("caption", ""))
-            if PLACEHOLDER_ALT.match(img.get("alt", "")):
-                img["alt"] = ""
-        if not item.title:
-            self._drop("no_title", item)
-        if len(item.body) < MIN_BODY_CHARS:
-            self._drop("empty_body", item)
+        reason = clean_article(item)
+        if reason:
+            self._drop(reason, item)
         return item
 
     def _drop(self, reason: str, item: ArticleItem) -> None:
         self.stats.inc_value(f"govarchive/articles_dropped/{reason}")
         raise DropItem(f"{reason}: {item.url}")
+
+
+def clean_article(item: ArticleItem) -> str | None:
+    """Clean the item in place; the reason it is no article after all, or None."""
+    item.title = clean_line(item.title)
+    item.summary = clean_line(item.summary)
+    item.author = clean_line(item.author)
+    item.category = clean_line(item.category)
+    paragraphs = []
+    for para in item.body.split("\n\n"):
+        para = clean_line(_PLACEHOLDER.sub(" ", para))
+        if para and not CHROME_LINE.match(para):
+            paragraphs.append(para)
+    item.body = "\n\n".join(paragraphs)
+    for img in item.images:
+        img["caption"] = clean_line(img.get("caption", ""))
+        if PLACEHOLDER_ALT.match(img.get("alt", "")):
+            img["alt"] = ""
+    if not item.title:
+        return "no_title"
+    if len(item.body) < MIN_BODY_CHARS:
+        return "empty_body"
+    return None

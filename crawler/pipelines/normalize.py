@@ -17,9 +17,14 @@ def _nfc(value: Any) -> Any:
     return value
 
 
+def nfc_item(item):
+    """Every string field of a dataclass item in NFC, in place; the item."""
+    if is_dataclass(item):
+        for f in fields(item):
+            setattr(item, f.name, _nfc(getattr(item, f.name)))
+    return item
+
+
 class NormalizeTextPipeline:
     def process_item(self, item):
-        if is_dataclass(item):
-            for f in fields(item):
-                setattr(item, f.name, _nfc(getattr(item, f.name)))
-        return item
+        return nfc_item(item)

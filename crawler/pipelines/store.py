@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from archive.db import ArticleRecord
 from archive.errors import StorageFull
 from archive.session import ArchiveSession
 from crawler.archive_link import session_for
 from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
+from crawler.reading import extractor_version, record_of
 
 
 class StorePipeline:
-    def __init__(self, session: ArchiveSession, stats: StatsCollector) -> None:
+    def __init__(
+        self, session: ArchiveSession, stats: StatsCollector, extractor_version: str | None = None
+    ) -> None:
         self.session = session
         self.stats = stats
+        self.extractor_version = extractor_version  # kept on every article stored
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(session_for(crawler), crawler.stats)
+        return cls(session_for(crawler), crawler.stats, extractor_version())
 
     def process_item(self, item):
         try:
@@ -33,8 +34,10 @@ class StorePipeline:
 
     def _store(self, item):
         if isinstance(item, ArticleItem):
-            record = ArticleRecord(**{f.name: getattr(item, f.name) for f in fields(ArticleRecord)})
-            outcome = self.session.store_article(item.site, item.capture_id, record)
+            record = record_of(item)
+            outcome = self.session.store_article(
+                item.site, item.capture_id, record, self.extractor_version
+            )
             self.stats.inc_value(f"govarchive/articles/{outcome}")
         elif isinstance(item, ArticleSeenItem):
             if self.session.article_seen(item.site, item.url):

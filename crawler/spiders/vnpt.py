@@ -9,7 +9,6 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +22,16 @@ from w3lib.encoding import html_body_declared_encoding
 
 from crawler import discovery
 from crawler.code_source import check_job_code
-from crawler.extract import NotArticle, extract_article, parse_html
+from crawler.extract import NotArticle, parse_html
 from crawler.extract.page_kind import (
     ARTICLE,
     LIST,
     OTHER,
-    article_identity,
-    declared_canonical,
     judge_page,
-    refusal_kind,
 )
 from crawler.extract.profiles import SiteProfile, load_profiles, parse_profiles
 from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
+from crawler.reading import read_page
 from crawler.seen import SeenSet
 from crawler.spiders.discovering import Discovering
 from crawler.spiders.priorities import (
@@ -277,59 +274,49 @@ class VnptSpider(Discovering, Spider):
         is who its canonical URL says it is. The verdict (kind, reason, whether the page looked
         like an article) goes on the page's capture with the frontier's record of the page."""
         hint = response.meta.get("govarchive_article_key") or article_key(response.url)
-        capture_id = response.meta.get("govarchive_capture_id")  # the record holding the bytes
         if response.request is not None and response.request.method == "POST":
             # A pager's postback: a page of a list, whatever its text; never an article's address.
             first = judge_page(doc)
             self.verdict(response, OTHER if first.kind == OTHER else LIST, "postback", False)
             return
-        if not hint:
-            first = judge_page(doc)
-            if first.kind != ARTICLE:
-                self.verdict(response, first.kind, first.reason, False)
-                return
-        canonical = declared_canonical(doc, response.url)
-        if canonical and self.aliases.get(host_of(canonical), host_of(canonical)) != host:
-            canonical = None  # a canonical URL on another site names no page of this one
-        url, key = article_identity(response.url, hint, canonical)
-        if (host, key) in self.done_articles:
-            self.verdict(response, ARTICLE, "same_article", True)
-            return
-        self.done_articles.add((host, key))
-        try:
-            art = extract_article(doc, response.url, self.profiles.get(host))
-        except NotArticle as reason:
-            self.crawler.stats.inc_value(f"govarchive/articles_dropped/not_article/{reason}")
-            kind = refusal_kind(str(reason))
-            # A list the extractor recognised is not a failure, unless the URL said article.
-            looked = bool(hint) or kind != LIST
-            self.verdict(response, kind, str(reason), looked)
-            return
-        if key == url:  # no id we know: the same text at another address is the same article
-            text = hashlib.blake2b(
-                f"{art.title}\x1f{art.published_at}\x1f{art.body}".encode(), digest_size=16
-            ).hexdigest()
-            if (host, text) in self.article_texts:
-                self.verdict(response, ARTICLE, "same_article", True)
-                return
-            self.article_texts.add((host, text))
-            self.article_shapes.setdefault(host, set()).add(url_shape(response.url))
-        self.verdict(response, ARTICLE, "extracted", True)
-        yield ArticleItem(
-            url=url,
-            article_key=key,
-            site=host,
-            capture_id=capture_id,
-            **{f.name: getattr(art, f.name) for f in fields(art)},  # asdict deep-copies
+        capture_id = response.meta.get("govarchive_capture_id")  # the record holding the bytes
+        reading = read_page(
+            doc, response.url, hint, host, capture_id, self.profiles.get(host), self
         )
+        if reading.refused:
+            self.crawler.stats.inc_value(
+                f"govarchive/articles_dropped/not_article/{reading.reason}"
+            )
+        self.verdict(response, reading.kind, reading.reason, reading.article_like)
+        art = reading.item
+        if art is None:
+            return
+        # Asked for as extracted: the pipelines may rewrite the item once it is yielded.
+        assets = [("image", i["src"]) for i in art.images] + [
+            ("attachment", a["url"]) for a in art.attachments
+        ]
+        yield art
         if not self.fetch_assets:
             return
-        for kind, asset_url in [("image", i["src"]) for i in art.images] + [
-            ("attachment", a["url"]) for a in art.attachments
-        ]:
+        for kind, asset_url in assets:
             request = self._asset(asset_url, host, kind)
             if request is not None:
                 yield request
+
+    def first_read(self, host: str, key: str) -> bool:
+        """Each article is read once a crawl, from the first of its addresses met."""
+        if (host, key) in self.done_articles:
+            return False
+        self.done_articles.add((host, key))
+        return True
+
+    def first_text(self, host: str, digest: str, url: str) -> bool:
+        """An article naming no id: its text met at a second address is the same article."""
+        if (host, digest) in self.article_texts:
+            return False
+        self.article_texts.add((host, digest))
+        self.article_shapes.setdefault(host, set()).add(url_shape(url))
+        return True
 
     def requisites(self, response: Response, doc, host: str) -> Iterator[Request]:
         """What a replay of the page needs besides its text: stylesheets, scripts, icons and
