@@ -50,16 +50,37 @@ def _seconds(start: str | None, end: str | None) -> float | None:
     return (ended - started).total_seconds()
 
 
-def _articles(
-    con: sqlite3.Connection, column: str, window: list, extra: str = ""
-) -> list[tuple[str, str]]:
-    """(url, title) of the site's articles whose `column` time falls in the crawl's window."""
+# Each article text (the current one and earlier versions) with the capture it was taken from.
+_TEXTS = (
+    "SELECT article_id, capture_id, seen_from AS since, id AS n FROM article_versions "
+    "UNION ALL SELECT id, capture_id, coalesce(version_since, first_seen), 1e18 FROM articles"
+)
+
+
+def _articles(con: sqlite3.Connection, crawl_id: int, site_id: int, which: str) -> list[tuple]:
+    """(url, title) of the site's articles this crawl stored for the first time (`new`), whose
+    text it found changed (`changed`), or whose page it found gone (`gone`). Told by the
+    captures the crawl made, not by time windows: a crawl that starts in the second another
+    ended would otherwise claim the other's articles."""
+    mine = "(SELECT id FROM captures WHERE crawl_id = ?)"
+    first = f"(SELECT t.capture_id FROM ({_TEXTS}) t WHERE t.article_id = a.id ORDER BY t.since, t.n LIMIT 1)"
+    if which == "new":
+        where = f"{first} IN {mine}"
+    elif which == "changed":
+        where = (
+            f"EXISTS (SELECT 1 FROM ({_TEXTS}) t WHERE t.article_id = a.id AND t.capture_id IN "
+            f"{mine} AND t.capture_id IS NOT {first})"
+        )
+    else:
+        where = (
+            "a.gone_at IS NOT NULL AND a.url IN (SELECT url FROM captures WHERE crawl_id = ? "
+            "AND status IN (404, 410))"
+        )
     return [
         (r[0], r[1])
         for r in con.execute(
-            f"SELECT url, title FROM articles WHERE site_id = ? AND {column} >= ? "
-            f"AND {column} <= ? {extra} ORDER BY url",
-            window,
+            f"SELECT a.url, a.title FROM articles a WHERE a.site_id = ? AND {where} ORDER BY a.url",
+            [site_id, crawl_id],
         )
     ]
 
@@ -78,11 +99,8 @@ def crawl_report(con: sqlite3.Connection, crawl_id: int) -> CrawlReport:
         raise ArchiveError(f"no crawl {crawl_id} in this archive; `govarchive crawls` lists them")
     crawl = dict(row)
     report = CrawlReport(crawl, _seconds(crawl["started_at"], crawl["finished_at"]))
-    started, ended = crawl["started_at"], crawl["finished_at"] or "9999"
-    window = [crawl["site_id"], started, ended]
-    report.new = _articles(con, "first_seen", window)
-    report.changed = _articles(con, "version_since", window, "AND first_seen < version_since")
-    report.gone = _articles(con, "gone_at", window)
+    for which in ("new", "changed", "gone"):
+        setattr(report, which, _articles(con, crawl_id, crawl["site_id"], which))
     for kind, n in con.execute(
         "SELECT CASE WHEN status IS NULL THEN coalesce(substr(error, 1, instr(error || ':', ':') - 1), "
         "'no response') ELSE 'HTTP ' || status END AS kind, count(*) FROM captures "

@@ -4,6 +4,7 @@ crawl still running in its shard."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -165,6 +166,10 @@ def test_merge_reconciles_as_a_recrawl_would(tmp_path):
     figures = "SELECT articles_new, articles_updated, articles_unchanged, articles_gone FROM crawls"
     assert query(in_order, figures + " ORDER BY id") == query(here, figures + " ORDER BY id")
     assert run_cli("verify", "--archive", str(in_order)).returncode == 0
+    for archive in (here, in_order):  # what the second crawl did, told by its own captures
+        shown = run_cli("report", "2", "--format", "json", "--archive", str(archive))
+        said = json.loads(shown.stdout)
+        assert (len(said["new"]), len(said["changed"]), len(said["gone"])) == (0, 1, 1), said
 
     late_first = tmp_path / "late-first"
     assert merge(late_first, late).returncode == 0
