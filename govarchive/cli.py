@@ -15,6 +15,7 @@ from archive.errors import ArchiveError
 from govarchive import (
     __version__,
     cli_archivist,
+    cli_extract,
     cli_fleet,
     cli_hosts,
     cli_inspect,
@@ -189,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_hosts.add_parsers(sub)
     cli_fleet.add_parsers(sub)
     cli_merge.add_parsers(sub)
+    cli_extract.add_parsers(sub)
 
     demo = sub.add_parser(
         "demo",
@@ -558,6 +560,7 @@ COMMANDS = {
     **cli_hosts.COMMANDS,
     **cli_fleet.COMMANDS,
     **cli_merge.COMMANDS,
+    **cli_extract.COMMANDS,
 }
 
 if __name__ == "__main__":

@@ -179,6 +179,12 @@ def test_contact_url_goes_into_the_user_agent(sample_portal, tmp_path):
 
 
 BAD_ARGUMENTS = {
+    "extract": [
+        (["extract", "--archive", "/nonexistent/archive"], 1),
+        (["extract", "--workers", "0"], 2),
+        (["extract", "--since", "2026-13-01"], 2),
+        (["extract", "--crawl", "x"], 2),
+    ],
     "crawl": [
         (["crawl", "http://127.0.0.1:1/", "--set", "NOEQUALS"], 2),
         (["crawl", "http://127.0.0.1:1/", "--site-profiles", "/nonexistent/p.toml"], 2),
