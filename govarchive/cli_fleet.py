@@ -191,7 +191,7 @@ def _status(args, console, db, folder) -> int:
                 else f"DOWN: {n['error']}")  # fmt: skip
         console.print(f"node {n['name']} ({n['url']}): {what}", markup=False)
     for s in sites:
-        detail = f" ({s['detail']})" if s["detail"] else ""
+        detail = f" ({s['detail']})" if s["detail"] and s["detail"] != s["state"] else ""
         state = f"lost: {s['detail']}" if s["state"] == "lost" else f"{s['state']}{detail}"
         console.print(f"{s['site']}: {state}; job {s['job']} on node {s['node']}, "
                       f"dispatched {s['dispatched_at']}, shard {s['shard']}", markup=False)  # fmt: skip
