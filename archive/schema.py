@@ -432,5 +432,13 @@ def m014_extraction(db: Database) -> None:
     )
 
 
+@migrations()
+def m015_article_capture_index(db: Database) -> None:
+    """Articles by the capture holding their page: `govarchive extract` asks it once a page
+    (without it a scan of every article each time: 2,000 articles took 3.2 s of 9), verify and
+    merge ask it too."""
+    db.execute("CREATE INDEX IF NOT EXISTS articles_capture ON articles(capture_id)")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

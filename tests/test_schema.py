@@ -53,5 +53,6 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
         "m012_merges",
         "m013_fleet",
         "m014_extraction",
+        "m015_article_capture_index",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
