@@ -33,6 +33,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.export
 	$(BIN)/python -m bench.province
 	$(BIN)/python -m bench.fleet
+	$(BIN)/python -m bench.extract_stage
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
