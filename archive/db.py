@@ -293,6 +293,19 @@ class ArchiveDB:
         )
         return (int(held[0]), *held[1:6], int(held[6])) if held else None
 
+    def file_held_since(self, url: str) -> datetime | None:
+        """When the file at `url` was last fetched whole or confirmed (a 200 whose record the
+        archive holds), as aware UTC; None if it holds no such capture."""
+        held = self.last_response(url)
+        if held is None:
+            return None
+        row = self._one(
+            "SELECT max(fetched_at) FROM captures WHERE url = ? AND status IN (200, 304) "
+            "AND record_type IS NOT NULL AND lost_at IS NULL",
+            [url],
+        )
+        return from_iso(row[0]) if row and row[0] else None
+
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """ETag and Last-Modified of the latest successful capture of `url`; none for a page
         waiting to be fetched again (a 304 would confirm a record the archive lost)."""

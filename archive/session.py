@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -343,6 +344,12 @@ class ArchiveSession:
         """When the archive last confirmed the article at `url` (aware UTC), or None."""
         assert self.db is not None
         return self.db.article_seen_at(self.site_ids[host], url)
+
+    def file_is_fresh(self, url: str, days: float) -> bool:
+        """Whether the archive holds the file at `url` from a fetch fewer than `days` ago."""
+        assert self.db is not None
+        since = self.db.file_held_since(url)
+        return since is not None and self.db.clock() - since < timedelta(days=days)
 
     def record_attachment_file(self, url: str, **facts: Any) -> int:
         assert self.db is not None

@@ -83,6 +83,10 @@ GOVARCHIVE_BARREN_PER_PATTERN = 40  # links per URL pattern taken from pages tha
 DEPTH_LIMIT = 60
 GOVARCHIVE_FETCH_ASSETS = True  # fetch and archive each article's images and attachments
 GOVARCHIVE_FULL = False  # refetch everything: no conditional requests (crawl --full)
+# Files (images, fonts, documents; not CSS or scripts) the archive fetched fewer days ago are
+# not asked for again by a re-crawl: uploads keep their URL for life, and one storage host
+# serves every VNPT portal's (docs/fleet.md). 0: asked again (conditionally). --full: always.
+GOVARCHIVE_ASSET_RECHECK_DAYS = 30
 GOVARCHIVE_DEDUP = True  # payloads already archived are written as revisit records
 GOVARCHIVE_TRIGGER = "manual"  # or "schedule": what started the crawl, for its crawls row
 GOVARCHIVE_RESUME = False  # continue each site's cut-off crawl instead of starting a new one

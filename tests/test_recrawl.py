@@ -468,3 +468,40 @@ def test_replaywebpage_opens_the_wacz(recrawled, tmp_path):
     finally:
         server.shutdown()
     assert check.returncode == 0, check.stderr[-2000:]
+
+
+def test_a_recrawl_leaves_the_files_it_holds_alone_unless_told(recrawled):
+    """Images and attachments keep their URL for life on VNPT's storage host: a re-crawl within
+    GOVARCHIVE_ASSET_RECHECK_DAYS does not ask for the ones the archive holds, and articles
+    still point at the captures holding them; with 0 it asks again for those of the pages it
+    reads."""
+    files = {
+        r[0]
+        for r in rows(
+            recrawled.archive,
+            "SELECT src FROM images UNION SELECT url FROM attachments",
+        )
+    }
+    assert files
+    marks = ",".join("?" * len(recrawled.second))
+    again = rows(
+        recrawled.archive,
+        f"SELECT url FROM captures WHERE crawl_id IN ({marks})",
+        recrawled.second,
+    )
+    assert not files & {r[0] for r in again}
+    unbacked = rows(
+        recrawled.archive,
+        "SELECT i.src FROM images i LEFT JOIN captures c ON c.id = i.capture_id "
+        "WHERE c.id IS NULL OR c.status != 200",
+    )
+    assert not unbacked
+
+    ids = crawl(recrawled.portal, recrawled.archive, "--set", "GOVARCHIVE_ASSET_RECHECK_DAYS=0")
+    asked = rows(
+        recrawled.archive,
+        f"SELECT url, status FROM captures WHERE crawl_id IN ({','.join('?' * len(ids))})",
+        ids,
+    )
+    # the files of the pages it reads again (bacha's: it answers no conditional request)
+    assert files & {r[0] for r in asked}

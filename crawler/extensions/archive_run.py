@@ -61,6 +61,7 @@ class ArchiveRun:
             self.crawler.stats.inc_value("govarchive/refetch_queued", len(pages))
         spider.on_give_up = self.give_up  # type: ignore[attr-defined]
         spider.article_seen_at = self.session.article_seen_at  # type: ignore[attr-defined]
+        spider.file_is_fresh = self.session.file_is_fresh  # type: ignore[attr-defined]
         interval = self.session.commit_interval
         if interval > 0:  # grouped writes reach the disk even while the crawl waits
             self.committer = LoopingCall(self.session.commit_if_due)

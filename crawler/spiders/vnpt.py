@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 from scrapy import Request, Spider
@@ -90,6 +91,11 @@ def _fetch_id(response: Response) -> int | None:
     return response.meta.get("govarchive_fetch_id") or response.meta.get("govarchive_capture_id")
 
 
+# Stylesheets and scripts change under one URL as a skin is edited; images, fonts and uploaded
+# documents keep theirs (a new upload gets a new name), so only those are left alone while fresh.
+_CHANGES_IN_PLACE = re.compile(r"\.(css|js)$", re.IGNORECASE)
+
+
 def parse_start_urls(raw: str) -> list[str]:
     urls = [canonicalize(u) for u in re.split(r"[\s,]+", raw or "") if u]
     return list(dict.fromkeys(urls))
@@ -135,6 +141,10 @@ class VnptSpider(Discovering, Spider):
         # When the archive last confirmed the article at a URL (aware UTC), for sitemap lastmod.
         self.article_seen_at: Callable[[str, str], Any] | None = None
         self.full = False  # crawl --full: no lastmod shortcuts
+        # Whether the archive holds a file from a fetch fewer than N days ago (url, days), and
+        # N (GOVARCHIVE_ASSET_RECHECK_DAYS; 0: ask again each crawl).
+        self.file_is_fresh: Callable[[str, float], bool] | None = None
+        self.asset_recheck_days = 0.0
         self.postbacks_seen = SeenSet()
         # host -> (robots.txt text, its URL), as Scrapy's robots check fetched it (RobotsTap)
         self.robots_texts: dict[str, tuple[str, str]] = {}
@@ -160,6 +170,7 @@ class VnptSpider(Discovering, Spider):
         spider.barren_per_pattern = crawler.settings.getint("GOVARCHIVE_BARREN_PER_PATTERN", 40)
         spider.max_per_pattern = crawler.settings.getint("GOVARCHIVE_MAX_PER_PATTERN", 2000)
         spider.full = crawler.settings.getbool("GOVARCHIVE_FULL")
+        spider.asset_recheck_days = crawler.settings.getfloat("GOVARCHIVE_ASSET_RECHECK_DAYS", 30)
         spider.robots_obeyed = crawler.settings.getbool("ROBOTSTXT_OBEY")
         return spider
 
@@ -336,6 +347,15 @@ class VnptSpider(Discovering, Spider):
         if not url.startswith(("http://", "https://")) or url in self.assets_seen:
             return None
         self.assets_seen.add(url)
+        if (
+            not _CHANGES_IN_PLACE.search(urlsplit(url).path)
+            and not self.full
+            and self.asset_recheck_days > 0
+            and self.file_is_fresh is not None
+            and self.file_is_fresh(url, self.asset_recheck_days)
+        ):
+            self.crawler.stats.inc_value("govarchive/assets_held")
+            return None
         return Request(
             url,
             callback=self._on_asset,
