@@ -225,7 +225,8 @@ def main() -> None:
     per_node_cpu = math.floor(NODE_CORES * 1000 * POLITE_DELAY / ms_per_response)
     per_node = min(per_node_ram, per_node_cpu)
     merge_ms = 1000 * merge_wall / max(captures, 1)
-    captures_per_request = captures / max(first_round, 1)
+    # a re-crawl's captures a portal request (its files are held: few go to the storage host)
+    captures_per_request = (again + again_assets) / max(again, 1)
     print(
         f"\nsizing at govarchive's politeness ({POLITE_DELAY:.0f} s between requests to a "
         "portal): a job makes one request a second to its portal, so it lasts as many seconds "
@@ -233,8 +234,8 @@ def main() -> None:
         f"first crawl's, measured above); a {NODE_RAM_GB} GB, {NODE_CORES}-core node carries "
         f"{per_node} jobs at once (memory: {per_node_ram} at {job_mb:.0f} MB each, "
         f"{RAM_RESERVE_GB} GB kept back; CPU: {per_node_cpu} at {ms_per_response:.2f} ms a "
-        f"response); the central machine merges {captures_per_request:.1f} captures a portal "
-        f"request at {merge_ms:.2f} ms each"
+        f"response); the central machine merges a re-crawl's {captures_per_request:.1f} "
+        f"captures a portal request at {merge_ms:.2f} ms each"
     )
     print("| portals | re-crawl | requests/portal | job lasts | jobs at once | nodes | merge |")
     print("|---|---|---|---|---|---|---|")
