@@ -45,6 +45,20 @@ class ArticleRecord:
         parts = [self.title, self.summary, self.body, self.author, self.published_at or ""]
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
+    def row_fields(self) -> dict[str, Any]:
+        """The article row's text columns as the archive writes them (a crawl or extract)."""
+        return {
+            "category": self.category,
+            "title": self.title,
+            "summary": self.summary,
+            "body": self.body,
+            "author": self.author,
+            "published_at": self.published_at,
+            "content_hash": self.content_hash(),
+            "body_html": self.body_html,
+            "text_flags": json.dumps(sorted(self.text_flags)),
+        }
+
 
 def open_database(path: Path) -> Database:
     """Open (creating if needed) the archive database in WAL mode with every migration applied."""
@@ -334,18 +348,8 @@ class ArchiveDB:
         if capture_id is None:
             raise ArchiveError(f"article {art.url} has no capture of its page")
         now = iso_utc(self.clock())
-        digest = art.content_hash()
-        fields = {
-            "category": art.category,
-            "title": art.title,
-            "summary": art.summary,
-            "body": art.body,
-            "author": art.author,
-            "published_at": art.published_at,
-            "content_hash": digest,
-            "body_html": art.body_html,
-            "text_flags": json.dumps(sorted(art.text_flags)),
-        }
+        fields = art.row_fields()
+        digest = fields["content_hash"]
         if extractor_version is not None:  # read now: whatever refused it before no longer does
             fields.update(
                 extractor_version=extractor_version, rejected_by=None, rejected_reason=None

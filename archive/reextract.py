@@ -224,7 +224,7 @@ class Applier:
 
     def _reread(self, article_id: int, art: ArticleRecord) -> bool:
         """The article's text as the current rules read its page; True when that changed it."""
-        now_fields = _fields(art)
+        now_fields = art.row_fields()
         row = self.db.db.execute(
             f"SELECT {', '.join(now_fields)} FROM articles WHERE id = ?", [article_id]
         ).fetchone()
@@ -264,7 +264,7 @@ class Applier:
             if row[0] in self.created:
                 self._seen_again(int(row[0]), row[1], row[2], page, art)
             return False  # another address or an older fetch of an article held
-        fields = _fields(art)
+        fields = art.row_fields()
         article_id = self.db._insert(
             "articles",
             {
@@ -290,7 +290,7 @@ class Applier:
     ) -> None:
         """A later fetch of an article this run added: seen then; a different text is a
         portal edit, kept as the crawl keeps one (the earlier text becomes a version)."""
-        fields = _fields(art)
+        fields = art.row_fields()
         if fields["content_hash"] == old_hash:
             self.db.db.execute(
                 "UPDATE articles SET last_seen = max(last_seen, ?), last_crawl_id = ? WHERE id = ?",
@@ -344,21 +344,6 @@ class Applier:
             if ids:
                 marks = ",".join("?" * len(ids))
                 self.db.db.execute(f"DELETE FROM {table} WHERE id IN ({marks})", ids)
-
-
-def _fields(art: ArticleRecord) -> dict[str, Any]:
-    """The article row's text columns as the store writes them."""
-    return {
-        "category": art.category,
-        "title": art.title,
-        "summary": art.summary,
-        "body": art.body,
-        "author": art.author,
-        "published_at": art.published_at,
-        "content_hash": art.content_hash(),
-        "body_html": art.body_html,
-        "text_flags": json.dumps(sorted(art.text_flags)),
-    }
 
 
 def _children(db: ArchiveDB, article_id: int) -> tuple[list[tuple], list[tuple]]:
