@@ -81,6 +81,9 @@ GOVARCHIVE_BARREN_CHAIN = 5  # stop following links after this many pages in a r
 GOVARCHIVE_MAX_PER_PATTERN = 2000  # pages per URL pattern (digits as N): a bound on any trap
 GOVARCHIVE_BARREN_PER_PATTERN = 40  # links per URL pattern taken from pages that gave nothing new
 DEPTH_LIMIT = 60
+# Pages read (page test, extractor, identity) in this many worker processes while the crawl's
+# own process fetches and writes (crawler/offload.py); 0: read in the crawl's process.
+GOVARCHIVE_EXTRACT_WORKERS = 0
 GOVARCHIVE_FETCH_ASSETS = True  # fetch and archive each article's images and attachments
 GOVARCHIVE_FULL = False  # refetch everything: no conditional requests (crawl --full)
 # Files (images, fonts, documents; not CSS or scripts) the archive fetched fewer days ago are

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.utils.response import get_base_url
@@ -32,7 +32,7 @@ from crawler.extract.page_kind import (
 )
 from crawler.extract.profiles import SiteProfile, load_profiles, parse_profiles
 from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
-from crawler.reading import read_page
+from crawler.reading import Reading, read_page
 from crawler.seen import SeenSet
 from crawler.spiders.discovering import Discovering
 from crawler.spiders.priorities import (
@@ -155,6 +155,7 @@ class VnptSpider(Discovering, Spider):
         # caches the answer weakly by that object, so a fresh `self.parse` per request meant
         # parsing the method's source again for most pages.
         self._on_page = self.parse
+        self.readers: Any = None  # crawler/offload.Readers when pages are read elsewhere
         self._on_asset = self.parse_asset
         self._on_error = self.on_error
         self._on_discovery = self.parse_discovery
@@ -172,6 +173,13 @@ class VnptSpider(Discovering, Spider):
         spider.full = crawler.settings.getbool("GOVARCHIVE_FULL")
         spider.asset_recheck_days = crawler.settings.getfloat("GOVARCHIVE_ASSET_RECHECK_DAYS", 30)
         spider.robots_obeyed = crawler.settings.getbool("ROBOTSTXT_OBEY")
+        workers = crawler.settings.getint("GOVARCHIVE_EXTRACT_WORKERS", 0)
+        if workers > 0:
+            from crawler.offload import Readers
+
+            spider.readers = Readers(workers)
+            spider._on_page = spider.parse_elsewhere
+            crawler.signals.connect(spider.readers.close, signal=signals.spider_closed)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -241,34 +249,96 @@ class VnptSpider(Discovering, Spider):
 
     # pages ------------------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        host = response.meta["govarchive_site"]
-        if response.status == 304:  # conditional request: the archived copy is still current
-            key = response.meta.get("govarchive_article_key")
-            self.verdict(response, ARTICLE, "not_modified", True)
-            if key and (host, key) not in self.done_articles:
-                self.done_articles.add((host, key))
-                yield ArticleSeenItem(canonicalize(response.url), host)
+        if response.status == 304:
+            yield from self.not_modified(response)
             return
+        page = self.open_page(response)
+        if page is None:
+            return
+        host, doc, hrefs = page
+        yield from self.discover(response, host)
+        found_article = False
+        for out in self.judge(response, doc, host):
+            found_article = found_article or isinstance(out, ArticleItem)
+            yield out
+        yield from self.close_page(response, doc, hrefs, host, found_article)
+
+    async def parse_elsewhere(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """`parse`, with the page read in a worker process (GOVARCHIVE_EXTRACT_WORKERS) while
+        this one goes on with other responses (crawler/offload.py)."""
+        if response.status == 304:
+            for out in self.not_modified(response):
+                yield out
+            return
+        page = self.open_page(response)
+        if page is None:
+            return
+        host, doc, hrefs = page
+        for out in self.discover(response, host):
+            yield out
+        found_article = False
+        if self.is_postback(response, doc):
+            pass
+        else:
+            assert self.readers is not None
+            hint, capture_id = self.reading_inputs(response)
+            answer = await self.readers.read(
+                page_text(response), response.url, hint, host, capture_id,
+                self.profiles.get(host), dict(self.aliases),
+            )  # fmt: skip
+            self.crawler.stats.inc_value("govarchive/pages_read_elsewhere")
+            for out in self.judged(response, self.remembered(answer), host):
+                found_article = found_article or isinstance(out, ArticleItem)
+                yield out
+        for out in self.close_page(response, doc, hrefs, host, found_article):
+            yield out
+
+    def remembered(self, answer: Any) -> Reading:
+        """A worker's reading, now asked of this crawl's memory: an article already read (or
+        its text met at another address) is the same article."""
+        if answer.reading is None:
+            return Reading(OTHER, "unparsable", False)
+        if answer.read is not None and not self.first_read(*answer.read):
+            return Reading(ARTICLE, "same_article", True)
+        if answer.text is not None and not self.first_text(*answer.text):
+            return Reading(ARTICLE, "same_article", True)
+        return answer.reading
+
+    def not_modified(self, response: Response) -> Iterator[Any]:
+        """A conditional request's 304: the archived copy is still current."""
+        host = response.meta["govarchive_site"]
+        key = response.meta.get("govarchive_article_key")
+        self.verdict(response, ARTICLE, "not_modified", True)
+        if key and (host, key) not in self.done_articles:
+            self.done_articles.add((host, key))
+            yield ArticleSeenItem(canonicalize(response.url), host)
+
+    def open_page(self, response: Response) -> tuple[str, Any, list[str]] | None:
+        """(host, parsed tree, links) of an HTML page; None for anything else."""
+        host = response.meta["govarchive_site"]
         final_host = host_of(response.url)
         if final_host != host:
             self.aliases.setdefault(final_host, host)
         if not isinstance(response, TextResponse) or b"html" not in (
             response.headers.get(b"Content-Type") or b"text/html"
         ):
-            return
+            return None
         # Parsed once: links are read from the tree first, then the extractor takes it over.
         try:
             doc = parse_html(page_text(response))
         except NotArticle:
-            return
-        hrefs = _HREFS(doc)
+            return None
+        return host, doc, _HREFS(doc)
+
+    def discover(self, response: Response, host: str) -> Iterator[Any]:
         if host not in self.discovering:
             self.discovering.add(host)
             yield from self.start_discovery(response, host)
-        found_article = False
-        for out in self.judge(response, doc, host):
-            found_article = found_article or isinstance(out, ArticleItem)
-            yield out
+
+    def close_page(
+        self, response: Response, doc: Any, hrefs: list[str], host: str, found_article: bool
+    ) -> Iterator[Any]:
+        """After the verdict: links to follow, feeds, and what a replay of the page needs."""
         yield from self.follow(response, hrefs, host, found_article, doc)
         for feed in discovery.page_feeds(doc, get_base_url(response)):
             request = self._discovery(feed, host, "feed")
@@ -284,16 +354,30 @@ class VnptSpider(Discovering, Spider):
         test would only add its cost); the id is the article's identity. Otherwise the article
         is who its canonical URL says it is. The verdict (kind, reason, whether the page looked
         like an article) goes on the page's capture with the frontier's record of the page."""
-        hint = response.meta.get("govarchive_article_key") or article_key(response.url)
-        if response.request is not None and response.request.method == "POST":
-            # A pager's postback: a page of a list, whatever its text; never an article's address.
-            first = judge_page(doc)
-            self.verdict(response, OTHER if first.kind == OTHER else LIST, "postback", False)
+        if self.is_postback(response, doc):
             return
-        capture_id = response.meta.get("govarchive_capture_id")  # the record holding the bytes
+        hint, capture_id = self.reading_inputs(response)
         reading = read_page(
             doc, response.url, hint, host, capture_id, self.profiles.get(host), self
         )
+        yield from self.judged(response, reading, host)
+
+    def is_postback(self, response: Response, doc: Any) -> bool:
+        """A pager's postback: a page of a list, whatever its text; never an article's address
+        (its verdict is given here)."""
+        if response.request is None or response.request.method != "POST":
+            return False
+        first = judge_page(doc)
+        self.verdict(response, OTHER if first.kind == OTHER else LIST, "postback", False)
+        return True
+
+    def reading_inputs(self, response: Response) -> tuple[str | None, int | None]:
+        """The article id the URL (or the link to it) names, and the capture holding the bytes."""
+        hint = response.meta.get("govarchive_article_key") or article_key(response.url)
+        return hint, response.meta.get("govarchive_capture_id")
+
+    def judged(self, response: Response, reading: Reading, host: str) -> Iterator[Any]:
+        """The reading's verdict on the page's capture, its article, and the article's files."""
         if reading.refused:
             self.crawler.stats.inc_value(
                 f"govarchive/articles_dropped/not_article/{reading.reason}"
