@@ -4,9 +4,10 @@
 
 For the portal of --articles articles, in the same run: a bare Scrapy crawl (same link
 following, nothing else) with Scrapy's defaults and with CONCURRENT_ITEMS=1 as govarchive uses,
-and govarchive's pages-only pipeline, interleaved for --rounds rounds (medians reported: this
-machine's speed drifts by 10-20 % between minutes); then govarchive with the articles' images and
-attachments, `wget --warc-file` (when wget is installed), where a govarchive crawl's time goes
+and govarchive pages-only and full (the articles' images and attachments too), each with pages
+read in the crawl's process and in one worker process (-w1), interleaved for --rounds rounds
+(medians reported: this machine's speed drifts by 10-20 % between minutes); then `wget
+--warc-file` (when wget is installed), where a govarchive crawl's time goes
 (bench/crawl_costs.py), two worker processes, and the peak RSS of crawls of the --rss sizes.
 Each crawl runs in its own process (bench/crawl_one.py).
 """
@@ -155,7 +156,7 @@ def main() -> None:
     print(f"# crawl benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(f"machine: {platform.machine()}, {platform.processor() or '?'}; "
           f"CPython {platform.python_version()}; scrapy {version('scrapy')}, lxml {version('lxml')}")  # fmt: skip
-    compared = ("bare", "bare-items1", "full-no-assets")
+    compared = ("bare", "bare-items1", "full-no-assets", "full-no-assets-w1", "full", "full-w1")
     runs: dict[str, list[dict]] = {mode: [] for mode in compared}
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -168,7 +169,6 @@ def main() -> None:
                 runs[mode].append(crawl_one(mode, url, work / f"{n}"))
         rows = [min(runs[m], key=lambda r: abs(rate(r) - statistics.median(map(rate, runs[m]))))
                 for m in compared]  # fmt: skip
-        rows.append(crawl_one("full", url, work))
         w = wget(url, work)
         if w:
             rows.append(w)
@@ -190,6 +190,12 @@ def main() -> None:
         ]
         print(f"pages-only vs {base}: {rate(rows[2]) / rate(rows[compared.index(base)]):.2f}x "
               f"(rounds: {', '.join(f'{r:.2f}' for r in per_round)})")  # fmt: skip
+
+    for mode in compared[3:]:
+        per_round = [rate(o) / rate(b) for o, b in zip(runs[mode], runs["bare"], strict=True)]
+        print(f"{mode} vs bare: {rate(rows[compared.index(mode)]) / bare:.2f}x "
+              f"(rounds: {', '.join(f'{r:.2f}' for r in per_round)})")  # fmt: skip
+    print("(-w1: pages read in one worker process, GOVARCHIVE_EXTRACT_WORKERS=1)")
 
     workers_section(args.articles)
 

@@ -1,6 +1,8 @@
 """One measured crawl, in its own process so its peak memory is its own. Prints one JSON line.
 
-python -m bench.crawl_one full|full-no-assets|bare|bare-items1 URL ARCHIVE_DIR
+python -m bench.crawl_one full|full-no-assets|full-w1|full-no-assets-w1|bare|bare-items1 URL DIR
+
+A -w1 mode reads pages in one worker process (GOVARCHIVE_EXTRACT_WORKERS=1).
 
 bare-items1 is the bare crawl with CONCURRENT_ITEMS=1, the one Scrapy setting govarchive
 changes for speed, so the ratio can be read against Scrapy tuned the same way.
@@ -70,11 +72,15 @@ def bare(url: str, items: int = 100) -> dict[str, Any]:
     return crawler.stats.get_stats()
 
 
-def full(url: str, archive: str, assets: bool) -> dict[str, Any]:
+def full(url: str, archive: str, assets: bool, readers: int = 0) -> dict[str, Any]:
     from crawler.run import run_crawl
 
     stats: dict[str, Any] = {}
-    overrides = {"GOVARCHIVE_FETCH_ASSETS": assets, "LOG_LEVEL": "WARNING"}
+    overrides = {
+        "GOVARCHIVE_FETCH_ASSETS": assets,
+        "GOVARCHIVE_EXTRACT_WORKERS": readers,
+        "LOG_LEVEL": "WARNING",
+    }
     report = run_crawl(
         [url], archive=archive, delay=0, concurrency=CONCURRENCY, overrides=overrides
     )
@@ -91,7 +97,8 @@ def main() -> None:
         pages = stats.get("response_received_count", 0) - stats.get("robotstxt/response_count", 0)
         html_pages = pages
     else:  # the parent counts what the archive holds: queries here would add to our peak RSS
-        stats = full(url, archive, assets=(mode == "full"))
+        readers = 1 if mode.endswith("-w1") else 0  # pages read in a worker process
+        stats = full(url, archive, assets=mode.removesuffix("-w1") == "full", readers=readers)
         pages = html_pages = None
     elapsed = time.perf_counter() - started
     print(json.dumps({
