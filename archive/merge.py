@@ -168,6 +168,7 @@ class _ShardMerge:
             c for c in _columns(self.db, "crawls") if c in shared and c not in _CRAWL_OWN
         ]
         self.names: dict[str, str] = {}  # shard WARC file -> its name here
+        self.versioned = "extractor_version" in _columns(self.src, "articles")
         self.moment: datetime = utc_now()
         archive.clock = lambda: self.moment  # an article stored "now" is stored when seen
 
@@ -345,13 +346,14 @@ class _ShardMerge:
         if not ids:
             return counts
         marks = ",".join("?" * len(ids))
+        version = "a.extractor_version" if self.versioned else "NULL"
         seen = self.src.execute(
             "SELECT 1, a.id, a.capture_id, coalesce(a.version_since, a.first_seen), a.title, "
             "a.summary, a.body, a.author, a.published_at, a.category, a.body_html, a.text_flags, "
-            "a.url, a.article_key FROM articles a "
+            f"a.url, a.article_key, {version} FROM articles a "
             f"WHERE a.capture_id IN ({marks}) UNION ALL "
             "SELECT 0, v.article_id, v.capture_id, v.seen_from, v.title, v.summary, v.body, "
-            "v.author, v.published_at, a.category, '', '[]', a.url, a.article_key "
+            "v.author, v.published_at, a.category, '', '[]', a.url, a.article_key, NULL "
             f"FROM article_versions v JOIN articles a ON a.id = v.article_id "
             f"WHERE v.capture_id IN ({marks}) ORDER BY 4, 1, 2",
             [*ids, *ids],
@@ -376,7 +378,9 @@ class _ShardMerge:
     def _store(
         self, site_id: int, central_crawl: int, capture: int, text: list, shard_article: int
     ) -> str:
-        title, summary, body, author, published, category, body_html, flags, url, key = text
+        title, summary, body, author, published, category, body_html, flags, url, key, read_by = (
+            text
+        )
         record = ArticleRecord(
             url=url, article_key=key, title=title, body=body, summary=summary or "",
             author=author or "", category=category or "", published_at=published,
@@ -402,7 +406,8 @@ class _ShardMerge:
         if here is not None and here[2] and self.moment < from_iso(here[2]):
             return self._older(here, record, capture)
         before = here[3] if here is not None else None
-        outcome = self.archive.store_article(site_id, central_crawl, capture, record)
+        # the extraction code that read it on the node, kept with the text
+        outcome = self.archive.store_article(site_id, central_crawl, capture, record, read_by)
         article_id = self._article_here(site_id, url, key)
         assert article_id is not None
         if before:  # a shard merged late never moves an article's last sighting back

@@ -115,8 +115,18 @@ def test_shards_merge_into_the_exact_gold_once(shards, sample_portal, tmp_path):
     # another order, another archive: the same articles
     other = tmp_path / "other"
     assert merge(other, *reversed(shards)).returncode == 0
-    texts = "SELECT url, content_hash FROM articles ORDER BY url"
+    texts = "SELECT url, content_hash, extractor_version FROM articles ORDER BY url"
     assert query(other, texts) == query(central, texts)
+    read_by = {r[0] for r in query(central, "SELECT DISTINCT extractor_version FROM articles")}
+    assert (
+        read_by
+        == {
+            r[0]
+            for s in shards
+            for r in query(s, "SELECT DISTINCT extractor_version FROM articles")
+        }
+        and None not in read_by
+    )  # the code that read each text on its node, kept
 
 
 @pytest.mark.parametrize("point", ["files:2", "rows:1", "rows:3", "index:1"])
