@@ -7,9 +7,11 @@ have stored it; an article the rules now refuse is flagged (`rejected_by`), neve
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from archive.clock import iso_utc, utc_now
@@ -71,19 +73,24 @@ class Run:
 
 
 _PAGES = """
-SELECT CASE WHEN c.record_type = 'revisit' THEN c.refers_to ELSE c.id END AS holder, c.url,
-       s.host, s.id, max(c.fetched_at), c.crawl_id
+SELECT h.id, c.url, s.host, s.id, h.warc_file, h.warc_offset, h.fetched_at, max(c.fetched_at),
+       c.crawl_id
 FROM captures c JOIN crawls cr ON cr.id = c.crawl_id JOIN sites s ON s.id = cr.site_id
+JOIN captures h ON h.id = CASE WHEN c.record_type = 'revisit' THEN c.refers_to ELSE c.id END
 WHERE c.status = 200 AND c.method = 'GET' AND c.record_type IN ('response', 'revisit')
-  AND c.lost_at IS NULL AND coalesce(c.content_type, 'text/html') LIKE '%html%' {where}
-GROUP BY holder, c.url, s.id
+  AND c.lost_at IS NULL AND coalesce(c.content_type, 'text/html') LIKE '%html%'
+  AND h.record_type = 'response' AND h.lost_at IS NULL AND h.warc_file IS NOT NULL AND h.id > ?
+  {where}
+GROUP BY h.id, c.url, s.id
+ORDER BY h.id, c.url
 """
 
 
-def pages_to_read(db: ArchiveDB, filters: Mapping[str, Any], after: int) -> list[Page]:
+def pages_to_read(db_path: Path, filters: Mapping[str, Any], after: int) -> Iterator[Page]:
     """Every page in the filters (site, crawl, fetched since), in order of the capture holding
-    its payload, after `after`. Kept in memory: a few hundred bytes a page."""
-    where, params = [], []
+    its payload, after `after`: streamed from a read-only connection of its own (a snapshot
+    taken when the run starts), so a run holds a batch of pages in memory, not all of them."""
+    where, params = [], [after]
     if filters.get("site_id") is not None:
         where.append("AND s.id = ?")
         params.append(filters["site_id"])
@@ -93,23 +100,12 @@ def pages_to_read(db: ArchiveDB, filters: Mapping[str, Any], after: int) -> list
     if filters.get("since"):
         where.append("AND c.fetched_at >= ?")
         params.append(filters["since"])
-    rows = db.db.execute(_PAGES.format(where=" ".join(where)), params).fetchall()
-    holders = {
-        r[0]: r[1:]
-        for r in db.db.execute(
-            "SELECT id, warc_file, warc_offset, fetched_at FROM captures "
-            "WHERE record_type = 'response' AND lost_at IS NULL AND warc_file IS NOT NULL "
-            "AND id > ?",
-            [after],
-        )
-    }
-    pages = [
-        Page(holder, url, host, site_id, *holders[holder], last, crawl_id)
-        for holder, url, host, site_id, last, crawl_id in rows
-        if holder is not None and holder in holders
-    ]
-    pages.sort(key=lambda p: (p.holder, p.url))
-    return pages
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        for row in con.execute(_PAGES.format(where=" ".join(where)), params):
+            yield Page(*row)
+    finally:
+        con.close()
 
 
 def start_run(db: ArchiveDB, filters: Mapping[str, Any], version: str) -> Run:
@@ -392,7 +388,7 @@ def elapsed(start: float) -> float:
     return time.monotonic() - start
 
 
-def batched(pages: list[Page], size: int) -> Iterable[list[Page]]:
+def batched(pages: Iterable[Page], size: int) -> Iterator[list[Page]]:
     """Batches of about `size` pages that never split the pages of one payload."""
     batch: list[Page] = []
     for page in pages:

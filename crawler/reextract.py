@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,7 +110,7 @@ def read_one(page: Page) -> Result:
 
 
 def _read_all(
-    batches: list[list[Page]], workers: int, warc_dir: Path, profiles: dict[str, SiteProfile]
+    batches: Iterable[list[Page]], workers: int, warc_dir: Path, profiles: dict[str, SiteProfile]
 ) -> Iterator[list[Result]]:
     if workers <= 1:
         _init(str(warc_dir), profiles)
@@ -158,11 +158,11 @@ def run_extract(
             if since:
                 filters["since"] = since
             run = start_run(db, filters, version)
-            pages = pages_to_read(db, filters, run.after)
+            pages = pages_to_read(folder.db_path, filters, run.after)
             applier = Applier(db, run)
             sitting = Figures()
             start = last = time.monotonic()
-            batches = list(batched(pages, int(os.environ.get(BATCH_ENV) or BATCH)))
+            batches = batched(pages, int(os.environ.get(BATCH_ENV) or BATCH))
             pause = float(os.environ.get(PAUSE_ENV) or 0)
             for results in _read_all(batches, workers, folder.warc_dir, profiles):
                 now = time.monotonic()
