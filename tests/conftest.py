@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -17,6 +18,13 @@ from govarchive.sampleportal.site import Site
 
 TESTED_PROFILES = DEFAULT_PROFILES  # HELD_OUT_PROFILES are never used by tests
 BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def govarchive_cmd(*args: str) -> list[str]:

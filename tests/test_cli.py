@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 
 from govarchive.cli import COMMANDS as CLI_COMMANDS
 from govarchive.sampleportal.content import build_portal
-from tests.conftest import BIN, run_cli
+from tests.conftest import BIN, free_port, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 COMMANDS = sorted(CLI_COMMANDS)
@@ -73,14 +72,8 @@ def test_bad_arguments_one_line_no_traceback(args, tmp_path):
     assert not (tmp_path / "a").exists(), "nothing written for bad input"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_unreachable_host(tmp_path):
-    url = f"http://127.0.0.1:{_free_port()}/"
+    url = f"http://127.0.0.1:{free_port()}/"
     result = run_cli(
         "crawl",
         url,

@@ -3,19 +3,12 @@ marked gone, nothing is deleted."""
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 
 from archive import Archive
 from govarchive.sampleportal.content import REVISION_PARAGRAPH
 from govarchive.sampleportal.process import SamplePortalProcess
-from tests.conftest import run_cli
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import free_port, run_cli
 
 
 def crawl(url: str, archive) -> None:

@@ -18,8 +18,7 @@ import pytest
 from archive.merge import CRASH_AT
 from govarchive.sampleportal.gold import gold_articles
 from govarchive.sampleportal.process import SamplePortalProcess
-from tests.conftest import govarchive_cmd, run_cli
-from tests.test_history import free_port
+from tests.conftest import free_port, govarchive_cmd, run_cli
 
 TABLES = ("crawls", "captures", "articles", "article_versions", "images", "attachments", "refetch")
 

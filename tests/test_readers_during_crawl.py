@@ -11,8 +11,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
-from tests.conftest import govarchive_cmd, run_cli
-from tests.test_serve import free_port
+from tests.conftest import free_port, govarchive_cmd, run_cli
 
 # One statement, one snapshot: every article has its search entry in the same transaction.
 CONSISTENT = (

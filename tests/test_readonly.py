@@ -18,8 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 from archive.readonly import guard
-from tests.conftest import govarchive_cmd, run_cli
-from tests.test_serve import free_port
+from tests.conftest import free_port, govarchive_cmd, run_cli
 
 
 def refused_statements(target: Path) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,13 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from govarchive.sampleportal.gold import gold_articles
-from tests.conftest import govarchive_cmd
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import free_port, govarchive_cmd
 
 
 @pytest.fixture(scope="module")
