@@ -12,6 +12,7 @@ the job, and merging a shard twice adds nothing. Unfinished crawls wait for a la
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import signal
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.cdxj import update_index
-from archive.clock import Clock, from_iso, utc_now
+from archive.clock import from_iso, iso_utc, utc_now
 from archive.db import ArchiveDB, ArticleRecord
 from archive.errors import ArchiveError
 from archive.folder import ArchiveFolder
@@ -47,6 +48,10 @@ def _crash_point(name: str) -> None:
     _passed[name] = _passed.get(name, 0) + 1
     if _passed[name] >= int(nth or 1):
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+class NotAShard(ArchiveError):
+    """A folder given as a shard holds no archive: bad input, said before anything is made."""
 
 
 class Waiting(Exception):
@@ -101,25 +106,27 @@ def shard_id(path: Path) -> str:
 
 
 def merge_shards(
-    folder: ArchiveFolder,
+    archive_dir: str | os.PathLike[str] | None,
     shards: list[Path],
-    clock: Clock = utc_now,
     say: Callable[[str], None] = lambda _: None,
 ) -> MergeReport:
-    """Merge every shard into `folder` (holding its writer lock), then update its CDXJ index."""
+    """Merge every shard into the archive (holding its writer lock), then update its CDXJ
+    index. The shards are checked first: bad input makes no archive folder. Times come from
+    the shards (each text stored when its node saw it), not from a clock here."""
     if not shards:
         raise ArchiveError("give at least one shard folder, e.g. govarchive merge shards/laocai")
     found: list[tuple[Path, str]] = []
     for given in shards:
         db_path = Path(given) / "archive.db"
         if not db_path.is_file():
-            raise ArchiveError(f"no shard at {given} (no archive.db); give a shard's folder")
+            raise NotAShard(f"no shard at {given} (no archive.db); give a shard's folder")
         sid = shard_id(db_path)
         if sid not in {s for _, s in found}:
             found.append((Path(given), sid))
+    folder = ArchiveFolder.prepare(archive_dir)
     report = MergeReport(archive=folder.root)
     with ArchiveLock(folder.root):
-        archive = ArchiveDB(folder.db_path, clock=clock)
+        archive = ArchiveDB(folder.db_path)
         try:
             own = archive.db.execute("SELECT value FROM archive_info WHERE key = 'id'").fetchone()
             for path, sid in found:
@@ -222,7 +229,7 @@ class _ShardMerge:
         site_id = self.archive.ensure_site(host, root_url, name)
         row.update(site_id=site_id, merged_from=f"{self.sid}/{crawl_id}")
         with write_transaction(self.db):
-            central = self._insert("crawls", row)
+            central = self.archive._insert("crawls", row)
             ids = self._insert_captures(central, captures, files)
             _crash_point("rows")
             counts = self._articles(crawl_id, central, site_id, ids)
@@ -232,14 +239,6 @@ class _ShardMerge:
         self.report.articles_updated += counts["updated"]
         self.report.articles_unchanged += counts["unchanged"]
         self.report.articles_older += counts["older"]
-
-    def _insert(self, table: str, row: dict[str, Any]) -> int:
-        columns = ", ".join(row)
-        cursor = self.db.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})",
-            list(row.values()),
-        )
-        return int(cursor.lastrowid or 0)
 
     def _insert_captures(
         self, central_crawl: int, captures: list[tuple], files: dict[str, str]
@@ -258,7 +257,7 @@ class _ShardMerge:
                     )
                 row["refers_to"] = target
             row.update(crawl_id=central_crawl, origin_id=origin)
-            ids[origin] = self._insert("captures", row)
+            ids[origin] = self.archive._insert("captures", row)
         return ids
 
     def _central_capture(self, shard_capture: int) -> int | None:
@@ -322,10 +321,10 @@ class _ShardMerge:
             except OSError:
                 shutil.copyfile(source, tmp)
                 self.report.files_copied += 1
-        else:
+        else:  # the file only grows at its end: what was complete stays so in the copy
             good = scan_warc(source, check_digests=False).good_end
-            with source.open("rb") as fin, tmp.open("wb") as fout:
-                shutil.copyfileobj(_Limited(fin, good), fout)
+            shutil.copyfile(source, tmp)
+            os.truncate(tmp, good)
             self.report.files_copied += 1
         if tmp.stat().st_size < needed:
             tmp.unlink()
@@ -405,27 +404,26 @@ class _ShardMerge:
         here = self._article_here(site_id, url, key)
         if here is not None and here[2] and self.moment < from_iso(here[2]):
             return self._older(here, record, capture)
-        before = here[3] if here is not None else None
         # the extraction code that read it on the node, kept with the text
         outcome = self.archive.store_article(site_id, central_crawl, capture, record, read_by)
-        article_id = self._article_here(site_id, url, key)
-        assert article_id is not None
-        if before:  # a shard merged late never moves an article's last sighting back
+        if here is None:
+            here = self._article_here(site_id, url, key)
+            assert here is not None
+        elif here[3]:  # a shard merged late never moves an article's last sighting back
             self.db.execute(
-                "UPDATE articles SET last_seen = max(last_seen, ?) WHERE id = ?",
-                [before, article_id[0]],
+                "UPDATE articles SET last_seen = max(last_seen, ?) WHERE id = ?", [here[3], here[0]]
             )
         if shard_article and outcome != "unchanged":
-            self._attachment_files(shard_article, article_id[0])
+            self._attachment_files(shard_article, here[0])
         if outcome == "new":
-            self._gone_since(article_id[0], url)
+            self._gone_since(here[0], url)
         return outcome
 
     def _older(self, here: tuple, record: ArticleRecord, capture: int) -> str:
         """A text seen before this archive's current one (a shard merged late): kept as an
         earlier version unless it is one already, never put in front of the newer text."""
         article_id, digest, since = here[0], here[1], here[2]
-        moment = _iso(self.moment)
+        moment = iso_utc(self.moment)
         new_hash = record.content_hash()
         if new_hash == digest:
             self.db.execute(
@@ -549,19 +547,11 @@ _CRAWL_OWN = {
 
 
 def _flags(raw: str | None) -> list[str]:
-    import json
-
     try:
         value = json.loads(raw or "[]")
     except ValueError:
         return []
     return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _iso(moment: datetime) -> str:
-    from archive.clock import iso_utc
-
-    return iso_utc(moment)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -595,18 +585,3 @@ def _sync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-class _Limited:
-    """The first `size` bytes of a file, for copyfileobj."""
-
-    def __init__(self, fh: Any, size: int) -> None:
-        self.fh = fh
-        self.left = size
-
-    def read(self, n: int = -1) -> bytes:
-        if self.left <= 0:
-            return b""
-        data = self.fh.read(self.left if n < 0 else min(n, self.left))
-        self.left -= len(data)
-        return data

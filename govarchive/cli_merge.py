@@ -28,15 +28,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 def cmd_merge(args: argparse.Namespace, console: Console) -> int:
     from pathlib import Path
 
-    from archive.folder import ArchiveFolder
-    from archive.merge import merge_shards
+    from archive.merge import NotAShard, merge_shards
 
-    shards = [Path(s).expanduser() for s in args.shards]
-    for shard in shards:  # before the archive folder is made: bad input leaves nothing behind
-        if not (shard / "archive.db").is_file():
-            raise UsageProblem(f"no shard at {shard} (no archive.db); give a shard's folder")
-    folder = ArchiveFolder.prepare(args.archive)
-    report = merge_shards(folder, shards)
+    try:
+        report = merge_shards(args.archive, [Path(s).expanduser() for s in args.shards])
+    except NotAShard as exc:
+        raise UsageProblem(str(exc)) from None
     if args.format == "json":
         rows = [
             {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(s).items()}
