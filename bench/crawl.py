@@ -31,6 +31,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from bench.memory import proc
 from govarchive.sampleportal.process import SamplePortalProcess
 
 
@@ -94,7 +95,7 @@ def workers_section(articles: int) -> None:
         urls = [s.home_url() for s in portal.sites]
         for workers in (1, 2):
             with tempfile.TemporaryDirectory() as tmp:
-                server_before = _process_cpu(portal.proc.pid)
+                server_before = _server_cpu(portal)
                 children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
                 subprocess.run(
@@ -115,7 +116,7 @@ def workers_section(articles: int) -> None:
             crawl_cpu = (children.ru_utime - children_before.ru_utime) + (
                 children.ru_stime - children_before.ru_stime
             )
-            server_cpu = _process_cpu(portal.proc.pid) - server_before
+            server_cpu = _server_cpu(portal) - server_before
             print(
                 f"  {workers} process(es): {pages} pages in {seconds:.1f} s, {pages / seconds:.1f} pages/s"
                 f" (CPU: crawl {crawl_cpu:.1f} s, portal server {server_cpu:.1f} s,"
@@ -123,10 +124,11 @@ def workers_section(articles: int) -> None:
             )
 
 
-def _process_cpu(pid: int) -> float:
-    """CPU seconds a running process has used (Linux /proc), for the portal server."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _server_cpu(portal: SamplePortalProcess) -> float:
+    """CPU seconds the portal server has used so far."""
+    assert portal.proc is not None
+    server = proc(portal.proc.pid)
+    return server.cpu_seconds if server else 0.0
 
 
 def rate(row: dict) -> float:

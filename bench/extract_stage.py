@@ -24,6 +24,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.memory import descendants, peak_rss_mb
 from govarchive.sampleportal.process import SamplePortalProcess
 
 
@@ -43,8 +44,8 @@ def extract(archive: Path, workers: int) -> dict:
     )  # fmt: skip
     peaks: dict[int, float] = {}
     while proc.poll() is None:
-        for pid in _tree(proc.pid):
-            peaks[pid] = max(peaks.get(pid, 0.0), _hwm(pid))
+        for pid in descendants(proc.pid):
+            peaks[pid] = max(peaks.get(pid, 0.0), peak_rss_mb(pid))
         time.sleep(0.05)
     out, _ = proc.communicate()
     if proc.returncode != 0:
@@ -52,35 +53,6 @@ def extract(archive: Path, workers: int) -> dict:
     figures = json.loads(out)
     figures["peak_rss_mb"] = max(peaks.values(), default=0.0)
     return figures
-
-
-def _tree(root: int) -> list[int]:
-    """`root` and every process descended from it."""
-    parent: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent[int(entry.name)] = int(
-                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
-                )
-            except (OSError, ValueError, IndexError):
-                continue
-    out, frontier = [root], [root]
-    while frontier:
-        kids = [pid for pid, ppid in parent.items() if ppid in frontier]
-        out += kids
-        frontier = kids
-    return out
-
-
-def _hwm(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def main() -> None:

@@ -28,12 +28,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.memory import peak_rss_mb, processes
 from bench.province import STORAGE_RULE, province_profiles
 from govarchive.demo import check_gold
 from govarchive.sampleportal.server import SampleServers
 from tests.scrapydnode import Daemons
 
-TICK = os.sysconf("SC_CLK_TCK")
 POLITE_DELAY = 1.0  # govarchive's default seconds between two requests to a portal
 NODE_RAM_GB = 16  # the node the sizing assumes: 16 GB, 4 cores
 NODE_CORES = 4
@@ -56,23 +56,14 @@ def sample_jobs(session: int, seen: dict[int, tuple[float, float]]) -> int:
     """Every process of a daemon's session but the daemon: its crawls. Records each one's peak
     RSS (VmHWM, MB) and CPU seconds so far; returns how many are running."""
     running = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == session:
+    for p in processes():
+        if p.session != session or p.pid == session:
             continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[3]) != session:  # field 6 of stat: the session id
-                continue
-            cpu = (int(fields[11]) + int(fields[12])) / TICK
-            hwm = next(
-                int(line.split()[1]) / 1024
-                for line in (entry / "status").read_text().splitlines()
-                if line.startswith("VmHWM:")
-            )
-        except (OSError, ValueError, IndexError, StopIteration):
-            continue
+        hwm = peak_rss_mb(p.pid)
+        if not hwm:
+            continue  # gone meanwhile
         running += 1
-        seen[int(entry.name)] = (max(hwm, seen.get(int(entry.name), (0, 0))[0]), cpu)
+        seen[p.pid] = (max(hwm, seen.get(p.pid, (0, 0))[0]), p.cpu_seconds)
     return running
 
 
