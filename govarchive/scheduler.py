@@ -12,6 +12,7 @@ With `fleet`, due runs are dispatched to the Scrapyd nodes instead (govarchive/f
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sqlite3
@@ -82,12 +83,15 @@ class Scheduler:
     # ------------------------------------------------------------------------------------------
     def _start_due(self) -> None:
         now = self.clock()
+        # The code's version for the fleet, built at most once a pass (a copy of the checkout
+        # and an egg build each), and only when a run is due.
+        version = functools.cache(_fleet_version)
         for schedule in list_schedules(self.db):
             due = schedule.due_time(now)
             if due is None:
                 continue
             if self.fleet:
-                self._dispatch(schedule, due)
+                self._dispatch(schedule, due, version)
                 continue
             if schedule.site.id in self.running:
                 mark_started(self.db, schedule.id, due)  # the trigger is taken: one run at a time
@@ -123,22 +127,20 @@ class Scheduler:
         self.running[site.id] = Run(schedule, due, proc, output)
         self.say(f"{site.name}: run due {iso_utc(due)} started (pid {proc.pid}), output {output}")
 
-    def _dispatch(self, schedule: Schedule, due: datetime) -> None:
+    def _dispatch(self, schedule: Schedule, due: datetime, version: Callable[[], str]) -> None:
         """`govarchive fleet dispatch NAME`: a node runs it, into the site's shard there. A site
         still pending or running on a node is not sent again (the trigger is taken). When the
         fleet cannot take it (no node answers, a node runs other code), the run stays owed and
         is tried again at the next poll."""
         from govarchive.fleet import FleetError
         from govarchive.fleet.dispatch import dispatch
-        from govarchive.fleet.egg import build_egg
 
         overrides = {"GOVARCHIVE_TRIGGER": "schedule"}
         if schedule.options.get("full"):
             overrides["GOVARCHIVE_FULL"] = "True"
         when = f"run due {iso_utc(due)}"
         try:
-            version = build_egg().version
-            dispatch(self.db, self.folder, [schedule.site.name], version, overrides,
+            dispatch(self.db, self.folder, [schedule.site.name], version(), overrides,
                      "schedule", self.clock, lambda line: self.say(f"{line} ({when})"))  # fmt: skip
         except FleetError as exc:
             self.say(f"{schedule.site.name}: {when} waits: {exc}")
@@ -196,3 +198,9 @@ class Scheduler:
                 run.proc.wait()
         self._reap()
         self.say("scheduler stopped")
+
+
+def _fleet_version() -> str:
+    from govarchive.fleet.egg import build_egg
+
+    return build_egg().version

@@ -22,6 +22,7 @@ from archive.fleet import (
     ACTIVE,
     Job,
     Node,
+    find_node,
     last_crawled,
     latest_jobs,
     list_nodes,
@@ -318,7 +319,7 @@ def cancel(db: Database, site_name: str, clock: Clock = utc_now) -> tuple[SiteJo
     job = latest_jobs(db).get(site.id)
     if job is None:
         raise FleetError(f"{site.name} was never dispatched; nothing to cancel")
-    node = next((n for n in list_nodes(db) if n.name == job.node), None)
+    node = find_node(db, job.node)
     states = probe([node]) if node else []
     now = refresh(db, job, states[0] if states else None, clock)
     if now.state not in ACTIVE:
