@@ -18,6 +18,7 @@ from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddlewa
 from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import default_settings
+from w3lib.encoding import html_body_declared_encoding
 
 from archive.db import ArticleRecord
 from crawler import settings as crawl_settings
@@ -169,6 +170,22 @@ def archived_response(url: str, headers: Iterable[tuple[str, str]], payload: byt
     cls = responsetypes.from_args(headers=raw, url=url, body=payload)
     response = cls(url=url, status=200, headers=raw, body=payload)
     return _DECODER.process_response(Request(url), response)
+
+
+def page_text(response: TextResponse) -> str:
+    """The page as text. Bytes that are valid UTF-8 are read as UTF-8 whatever the header or
+    <meta> claim (portals mislabel UTF-8 pages); otherwise the <meta> charset, then the header."""
+    try:
+        return response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = html_body_declared_encoding(response.body)
+    if declared:
+        try:
+            return response.body.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return response.text
 
 
 def is_html(response: Response) -> bool:

@@ -36,10 +36,10 @@ from crawler.reading import (
     archived_response,
     extractor_version,
     is_html,
+    page_text,
     read_page,
     stored_form,
 )
-from crawler.spiders.vnpt import page_text
 from crawler.urls import article_key
 
 BATCH = 200  # pages a transaction

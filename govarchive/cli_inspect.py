@@ -36,8 +36,8 @@ def cmd_inspect(args: argparse.Namespace, console: Console) -> int:
     from archive.folder import ArchiveFolder, resolve_archive_dir
     from crawler.extract.profiles import ProfileError, load_profiles
     from crawler.inspect import FetchError, fetch_live, inspect_page
+    from crawler.reading import page_text
     from crawler.run import CrawlError, validate_url
-    from crawler.spiders.vnpt import page_text
     from crawler.urls import canonicalize, host_of
 
     try:

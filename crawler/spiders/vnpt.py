@@ -19,7 +19,6 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
-from w3lib.encoding import html_body_declared_encoding
 
 from crawler import discovery
 from crawler.code_source import check_job_code
@@ -32,7 +31,7 @@ from crawler.extract.page_kind import (
 )
 from crawler.extract.profiles import SiteProfile, load_profiles, parse_profiles
 from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
-from crawler.reading import Reading, read_page
+from crawler.reading import Reading, is_html, page_text, read_page
 from crawler.seen import SeenSet
 from crawler.spiders.discovering import Discovering
 from crawler.spiders.priorities import (
@@ -68,22 +67,6 @@ def site_profiles(settings) -> dict[str, SiteProfile]:
         default = Path(settings.get("GOVARCHIVE_ARCHIVE", "")) / "site-profiles.toml"
         path = default if default.is_file() else None
     return load_profiles(path) if path else {}
-
-
-def page_text(response: TextResponse) -> str:
-    """The page as text. Bytes that are valid UTF-8 are read as UTF-8 whatever the header or
-    <meta> claim (portals mislabel UTF-8 pages); otherwise the <meta> charset, then the header."""
-    try:
-        return response.body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = html_body_declared_encoding(response.body)
-    if declared:
-        try:
-            return response.body.decode(declared)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return response.text
 
 
 def _fetch_id(response: Response) -> int | None:
@@ -255,7 +238,7 @@ class VnptSpider(Discovering, Spider):
         page = self.open_page(response)
         if page is None:
             return
-        host, doc, hrefs = page
+        host, doc, hrefs, _ = page
         yield from self.discover(response, host)
         found_article = False
         for out in self.judge(response, doc, host):
@@ -273,7 +256,7 @@ class VnptSpider(Discovering, Spider):
         page = self.open_page(response)
         if page is None:
             return
-        host, doc, hrefs = page
+        host, doc, hrefs, text = page
         for out in self.discover(response, host):
             yield out
         found_article = False
@@ -283,7 +266,7 @@ class VnptSpider(Discovering, Spider):
             assert self.readers is not None
             hint, capture_id = self.reading_inputs(response)
             answer = await self.readers.read(
-                page_text(response), response.url, hint, host, capture_id,
+                text, response.url, hint, host, capture_id,
                 self.profiles.get(host), dict(self.aliases),
             )  # fmt: skip
             self.crawler.stats.inc_value("govarchive/pages_read_elsewhere")
@@ -313,22 +296,21 @@ class VnptSpider(Discovering, Spider):
             self.done_articles.add((host, key))
             yield ArticleSeenItem(canonicalize(response.url), host)
 
-    def open_page(self, response: Response) -> tuple[str, Any, list[str]] | None:
-        """(host, parsed tree, links) of an HTML page; None for anything else."""
+    def open_page(self, response: Response) -> tuple[str, Any, list[str], str] | None:
+        """(host, parsed tree, links, decoded text) of an HTML page; None for anything else."""
         host = response.meta["govarchive_site"]
         final_host = host_of(response.url)
         if final_host != host:
             self.aliases.setdefault(final_host, host)
-        if not isinstance(response, TextResponse) or b"html" not in (
-            response.headers.get(b"Content-Type") or b"text/html"
-        ):
+        if not is_html(response):
             return None
         # Parsed once: links are read from the tree first, then the extractor takes it over.
+        text = page_text(response)  # type: ignore[arg-type]
         try:
-            doc = parse_html(page_text(response))
+            doc = parse_html(text)
         except NotArticle:
             return None
-        return host, doc, _HREFS(doc)
+        return host, doc, _HREFS(doc), text
 
     def discover(self, response: Response, host: str) -> Iterator[Any]:
         if host not in self.discovering:
