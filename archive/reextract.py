@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +64,6 @@ class Figures:
 @dataclass
 class Run:
     id: int
-    filters: dict[str, Any]
     version: str
     after: int  # every page whose holder is at most this is done
     resumed: bool
@@ -120,7 +118,7 @@ def start_run(db: ArchiveDB, filters: Mapping[str, Any], version: str) -> Run:
         ).fetchone()
         if row is not None:
             before = Figures(row[2], row[3], row[4], row[5], row[6])
-            return Run(int(row[0]), dict(filters), version, int(row[1]), True, before)
+            return Run(int(row[0]), version, int(row[1]), True, before)
         run_id = db._insert(
             "extract_runs",
             {
@@ -130,7 +128,7 @@ def start_run(db: ArchiveDB, filters: Mapping[str, Any], version: str) -> Run:
                 "extractor_version": version,
             },
         )
-    return Run(run_id, dict(filters), version, 0, False)
+    return Run(run_id, version, 0, False)
 
 
 class Applier:
@@ -140,7 +138,7 @@ class Applier:
     def __init__(self, db: ArchiveDB, run: Run) -> None:
         self.db = db
         self.run = run
-        self.created: dict[int, str] = {}  # articles this sitting added -> their content hash
+        self.created: set[int] = set()  # articles this sitting added
 
     def apply(self, results: list[Result], seconds: float) -> Figures:
         figures = Figures()
@@ -278,7 +276,7 @@ class Applier:
         )
         self.db._write_children(article_id, art)
         index_article(self.db.db, article_id, art.title, art.summary, art.body)
-        self.created[article_id] = fields["content_hash"]
+        self.created.add(article_id)
         return True
 
     def _seen_again(
@@ -312,7 +310,7 @@ class Applier:
         )
         self._replace_children(article_id, art)
         index_article(self.db.db, article_id, art.title, art.summary, art.body)
-        self.created[article_id] = fields["content_hash"]
+        self.created.add(article_id)
 
     def _update(self, article_id: int, values: Mapping[str, Any]) -> None:
         sets = ", ".join(f"{k} = ?" for k in values)
@@ -382,10 +380,6 @@ def check_filters(db: ArchiveDB, site: str | None, crawl: int | None) -> dict[st
             raise ArchiveError(f"no crawl {crawl} in this archive; `govarchive crawls` lists them")
         filters["crawl"] = crawl
     return filters
-
-
-def elapsed(start: float) -> float:
-    return time.monotonic() - start
 
 
 def batched(pages: Iterable[Page], size: int) -> Iterator[list[Page]]:

@@ -273,6 +273,6 @@ def _check_capture(
             return f"record at offset {offset} has another record id"
         if digest and record.rec_headers.get_header("WARC-Payload-Digest") != digest:
             return f"record at offset {offset} has another payload digest"
-        if scan is not None and record_id in scan.bad_records:
+        if record_id in scan.bad_records:
             return f"record at offset {offset} fails its payload digest"
     return ""

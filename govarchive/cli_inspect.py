@@ -33,7 +33,7 @@ def cmd_inspect(args: argparse.Namespace, console: Console) -> int:
 
     from scrapy.http import HtmlResponse
 
-    from archive.folder import ArchiveFolder, resolve_archive_dir
+    from archive.folder import resolve_archive_dir
     from crawler.extract.profiles import ProfileError, load_profiles
     from crawler.inspect import FetchError, fetch_live, inspect_page
     from crawler.reading import page_text
@@ -53,8 +53,7 @@ def cmd_inspect(args: argparse.Namespace, console: Console) -> int:
         from archive import Archive
         from archive.errors import ArchiveError
 
-        ArchiveFolder.existing(args.archive)
-        with Archive(args.archive) as archive:
+        with Archive(args.archive) as archive:  # says so when there is no archive
             page = archive.page(url)
         if page is None:
             raise ArchiveError(f"no capture of {url} in {archive.folder.root}; crawl it first")

@@ -24,12 +24,9 @@ from crawler.extract.body import BodyParts, segments
 from crawler.extract.captions import read_photo_table
 from crawler.extract.dates import looks_like_date_line, parse_vn_datetime
 from crawler.extract.flags import TextFlags
-from crawler.extract.markup import (
-    BLOCK_TAGS,  # noqa: F401 - part of this module's interface
-    in_chrome,
-)
 from crawler.extract.markup import attr_hint as _attr_hint
 from crawler.extract.markup import dominant as _dominant
+from crawler.extract.markup import in_chrome
 from crawler.extract.markup import is_block as _is_block
 from crawler.extract.markup import is_bold as _is_bold
 from crawler.extract.markup import is_italic as _is_italic
