@@ -19,7 +19,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from crawler.extract import markers
-from crawler.extract.captions import is_caption, is_credit, is_photo, join_caption, read_photo_table
+from crawler.extract.captions import (
+    is_caption,
+    is_credit,
+    is_photo,
+    join_caption,
+    read_photo_table,
+    text_blocks,
+)
 from crawler.extract.flags import TextFlags
 from crawler.extract.markup import (
     attr_hint,
@@ -326,9 +333,7 @@ def _own_rows(table: etree._Element) -> list[etree._Element]:
 
 def _block_count(cell: etree._Element, is_leaf: IsLeaf) -> int:
     """Leaf blocks with text in a cell, nested tables counting as many."""
-    if cell.find(".//table") is not None:
-        return 2
-    return sum(1 for d in cell.iter() if is_block(d) and is_leaf(d) and clean_line(text_content(d)))
+    return 2 if cell.find(".//table") is not None else text_blocks(cell, is_leaf)
 
 
 def _row_paragraph(cells: list[etree._Element]) -> etree._Element:

@@ -111,7 +111,7 @@ def read_photo_table(
             continue
         if not any(texts):
             continue  # a spacer row
-        if any(_text_blocks(c, is_leaf) > 1 for c in cells):
+        if any(text_blocks(c, is_leaf) > 1 for c in cells):
             return None  # a cell of several paragraphs is body text laid out in a table
         text_rows += 1
         raw = [text_with_breaks(c) for c, t in zip(cells, texts, strict=True) if t]
@@ -128,6 +128,6 @@ def read_photo_table(
     return [(img, caption) for img, caption in photos]
 
 
-def _text_blocks(cell: etree._Element, is_leaf: Callable[[etree._Element], bool]) -> int:
+def text_blocks(cell: etree._Element, is_leaf: Callable[[etree._Element], bool]) -> int:
     """How many leaf blocks with text a table cell holds (itself, when it is a leaf)."""
     return sum(1 for d in cell.iter() if is_block(d) and is_leaf(d) and clean_line(text_content(d)))
