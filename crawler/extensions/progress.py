@@ -19,32 +19,32 @@ RATE_WINDOW = 10.0  # seconds of responses a host's rate is measured over
 BUSY_SHOWN = 3  # hosts on the progress line; --verbose lists them all
 
 
+def _forget_before(window: deque[float], oldest: float) -> None:
+    while window and window[0] < oldest:
+        window.popleft()
+
+
 class HostActivity:
-    """Per host name (Scrapy's download slots are per host name): responses, recent rate, the
-    time of the last one, and what waits for it in the scheduler and the downloader."""
+    """Per host name (Scrapy's download slots are per host name): recent rate, the time of the
+    last response, and what waits for it in the scheduler and the downloader."""
 
     def __init__(self, clock=time.monotonic) -> None:
         self.clock = clock
-        self.responses: Counter[str] = Counter()
         self.recent: dict[str, deque[float]] = {}
         self.last: dict[str, float] = {}
 
     def response(self, host: str) -> None:
         now = self.clock()
-        self.responses[host] += 1
         self.last[host] = now
         window = self.recent.setdefault(host, deque())
         window.append(now)
-        while window and window[0] < now - RATE_WINDOW:
-            window.popleft()
+        _forget_before(window, now - RATE_WINDOW)
 
     def rate(self, host: str) -> float:
         window = self.recent.get(host)
         if not window:
             return 0.0
-        now = self.clock()
-        while window and window[0] < now - RATE_WINDOW:
-            window.popleft()
+        _forget_before(window, self.clock() - RATE_WINDOW)
         return len(window) / RATE_WINDOW
 
     def bound(self) -> tuple[str, float] | None:
@@ -141,12 +141,13 @@ class ProgressLine:
         if final:
             self.console.print(f"crawled: {self.line()}")
             return
-        busy = self.busy(None if self.all_hosts else BUSY_SHOWN)
+        # The queues are walked only for a line that is printed (every tenth one off a terminal).
         if self.console.is_terminal and not self.all_hosts:
+            busy = self.busy(BUSY_SHOWN)
             width = self.console.width
             text = f"crawling {self.line()}" + (f"  | {'; '.join(busy)}" if busy else "")
             self.console.print(f"\r{text[: width - 1]:<{width - 1}}", end="")
         elif self.all_hosts or self.ticks % 10 == 0:  # logs and CI: every ten intervals
             self.console.print(f"crawling: {self.line()}")
-            for entry in busy:
+            for entry in self.busy(None if self.all_hosts else BUSY_SHOWN):
                 self.console.print(f"  {entry}")
