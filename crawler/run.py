@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +27,13 @@ from archive.resume import unfinished_crawls_readonly
 from archive.sites import SiteError, check_url
 from crawler.extract.profiles import ProfileError, load_profiles
 from crawler.identity import user_agent
-from crawler.politeness import HostRule, download_slots, global_concurrency, resolve
+from crawler.politeness import (
+    HostRule,
+    download_slots,
+    global_concurrency,
+    resolve,
+    share_slots,
+)
 from crawler.spiders.vnpt import VnptSpider
 
 
@@ -163,16 +170,25 @@ def run_crawl(
         contact=contact,
         overrides=overrides,
     )
-    if not (overrides or {}).keys() & {"DOWNLOAD_SLOTS", "CONCURRENT_REQUESTS"}:
-        apply_politeness(settings, folder, checked)
+    apply_politeness(settings, folder, checked, overrides)
     with ArchiveLock(folder.root):
         return _run(folder, checked, settings, log_file, max_pages)
 
 
-def apply_politeness(settings: Settings, folder: ArchiveFolder, urls: list[str]) -> None:
+def apply_politeness(
+    settings: Settings,
+    folder: ArchiveFolder,
+    urls: list[str],
+    overrides: Mapping[str, Any] | None = None,
+    sharing: int = 1,
+) -> None:
     """Each host's own pace (hosts set, sites add, the built-in rules; the run's --delay and
     --concurrency for the rest) as Scrapy's per-slot settings, and room in the run's global
-    concurrency for every host in it (crawler/politeness.py)."""
+    concurrency for every host in it (crawler/politeness.py). Nothing when `overrides` set the
+    slots or the concurrency themselves. `sharing`: fleet jobs that may run at once, which
+    divide the hosts they share (politeness.share_slots)."""
+    if (overrides or {}).keys() & {"DOWNLOAD_SLOTS", "CONCURRENT_REQUESTS"}:
+        return
     stored: dict[str, HostRule] = {}
     sites: dict[str, HostRule] = {}
     if folder.db_path.is_file():
@@ -192,7 +208,8 @@ def apply_politeness(settings: Settings, folder: ArchiveFolder, urls: list[str])
         settings.getfloat("DOWNLOAD_DELAY"),
         settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
     )
-    settings.set("DOWNLOAD_SLOTS", download_slots(rules), priority="cmdline")
+    slots = share_slots(download_slots(rules), urls, sharing)
+    settings.set("DOWNLOAD_SLOTS", slots, priority="cmdline")
     settings.set("CONCURRENT_REQUESTS", global_concurrency(portals, rules), priority="cmdline")
 
 

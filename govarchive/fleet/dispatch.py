@@ -261,7 +261,6 @@ def job_settings(
 
     from crawler.extract.profiles import ProfileError, parse_profiles
     from crawler.identity import user_agent
-    from crawler.politeness import share_slots
     from crawler.run import apply_politeness, crawl_settings
 
     delay = site.profile.get("delay")
@@ -273,10 +272,7 @@ def job_settings(
         verbose=True,  # no log file here: Scrapyd keeps the job's log
         overrides=dict(overrides),
     )
-    if not overrides.keys() & {"DOWNLOAD_SLOTS", "CONCURRENT_REQUESTS"}:
-        apply_politeness(settings, folder, site.crawl_urls())
-        shared = share_slots(settings.getdict("DOWNLOAD_SLOTS"), site.crawl_urls(), sharing)
-        settings.set("DOWNLOAD_SLOTS", shared, priority="cmdline")
+    apply_politeness(settings, folder, site.crawl_urls(), overrides, sharing)
     cmdline = SETTINGS_PRIORITIES["cmdline"]
     out: dict[str, str] = {}
     for name in settings:
