@@ -80,7 +80,7 @@ def cmd_fleet(args: argparse.Namespace, console: Console) -> int:
     if args.action == "dispatch":
         from govarchive.cli import _settings
 
-        _settings(args.settings)  # refuse a bad --set before anything is asked
+        args.settings = _settings(args.settings)  # a bad --set refused before anything is asked
     folder = ArchiveFolder.prepare(args.archive) if args.action == "add" else None
     folder = folder or ArchiveFolder.existing(args.archive)
     db = open_database(folder.db_path)
@@ -152,11 +152,10 @@ def _deploy(args, console, db, folder) -> int:
 
 
 def _dispatch(args, console, db, folder) -> int:
-    from govarchive.cli import _settings
     from govarchive.fleet.dispatch import dispatch
     from govarchive.fleet.egg import build_egg
 
-    overrides = _settings(args.settings)
+    overrides = dict(args.settings)  # parsed and checked by cmd_fleet
     if args.full:
         overrides["GOVARCHIVE_FULL"] = "True"
     version = build_egg().version
