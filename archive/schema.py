@@ -440,5 +440,43 @@ def m015_article_capture_index(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS articles_capture ON articles(capture_id)")
 
 
+@migrations()
+def m016_attachment_texts(db: Database) -> None:
+    """The text of archived attachment files (`govarchive filetext`, issue 17): a row per page
+    (a sheet for a workbook, the whole text for a format without pages), by the capture holding
+    the file's bytes, so a file linked from many articles or fetched again is read once; a row
+    with no page is a note on the file as a whole (why it was not, or not fully, read). Searched
+    through its own diacritic-folding index, like the articles."""
+    from archive.attachment_texts import create_index
+
+    db["attachment_texts"].create(
+        {
+            "id": int,
+            "capture_id": int,
+            "page": int,
+            "text": str,
+            "method": str,
+            "ocr_confidence": float,
+            "error": str,
+            "legacy_encoding": str,
+            "extractor_version": str,
+            "extracted_at": str,
+        },
+        pk="id",
+        foreign_keys=[("capture_id", "captures", "id")],
+        not_null={"capture_id", "text", "method", "extractor_version", "extracted_at"},
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX attachment_texts_page ON attachment_texts(capture_id, "
+        "coalesce(page, 0))"
+    )
+    create_index(db)
+    db.execute(
+        "CREATE VIEW attachment_text_list AS SELECT t.id, c.url, t.page, t.method, "
+        "t.ocr_confidence, t.error, t.text, t.capture_id FROM attachment_texts t "
+        "JOIN captures c ON c.id = t.capture_id"
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

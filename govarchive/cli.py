@@ -16,6 +16,7 @@ from govarchive import (
     __version__,
     cli_archivist,
     cli_extract,
+    cli_filetext,
     cli_fleet,
     cli_hosts,
     cli_inspect,
@@ -191,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_fleet.add_parsers(sub)
     cli_merge.add_parsers(sub)
     cli_extract.add_parsers(sub)
+    cli_filetext.add_parsers(sub)
 
     demo = sub.add_parser(
         "demo",
@@ -561,6 +563,7 @@ COMMANDS = {
     **cli_fleet.COMMANDS,
     **cli_merge.COMMANDS,
     **cli_extract.COMMANDS,
+    **cli_filetext.COMMANDS,
 }
 
 if __name__ == "__main__":

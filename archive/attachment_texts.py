@@ -1,0 +1,156 @@
+"""The text of archived attachment files, as `govarchive filetext` stores it: which files are
+still to read, their pages written with their search entries in one transaction a batch, and a
+diacritic-free search over them. Rows hang on the capture holding the file's bytes (a
+revisit's original), so one file is read once however many articles link it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from archive.search import QueryError, fold, fts_query
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+FTS_TABLE = "attachment_texts_fts"
+
+
+def create_index(db: Database) -> None:
+    db.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+        "text, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """One archived file to read: the capture holding its bytes and where they are."""
+
+    holder: int
+    url: str
+    warc_file: str
+    offset: int
+    content_type: str | None
+    filename: str | None
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """A page's text as stored (the stage's PageText, without depending on crawler/)."""
+
+    page: int | None
+    text: str
+    method: str
+    confidence: float | None = None
+    error: str | None = None
+    legacy: str | None = None
+
+
+_FILES = """
+SELECT h.id, h.url, h.warc_file, h.warc_offset, h.content_type, min(a.filename)
+FROM attachments a
+JOIN captures c ON c.id = a.capture_id
+JOIN captures h ON h.id = CASE WHEN c.record_type = 'revisit' THEN c.refers_to ELSE c.id END
+{join}
+WHERE h.record_type = 'response' AND h.status = 200 AND h.lost_at IS NULL
+  AND h.warc_file IS NOT NULL
+  AND (NOT EXISTS (SELECT 1 FROM attachment_texts t WHERE t.capture_id = h.id {version})
+       {redo})
+  {where}
+GROUP BY h.id
+ORDER BY h.id
+"""
+
+
+def files_to_read(
+    db_path: Path,
+    filters: Mapping[str, Any],
+    *,
+    version: str | None = None,
+    redo_error: str | None = None,
+) -> Iterator[FileRef]:
+    """Archived attachment files not read yet (by any extractor version, or by `version` when
+    given), and files with a page flagged `redo_error` (scans a --no-ocr run left), filtered
+    by site (`site_id`) and fetched since a day (`since`). Streamed from a read-only
+    connection of its own, so the run holds a file at a time, not the list."""
+    params: list[Any] = []
+    version_sql = redo_sql = join = ""
+    where: list[str] = []
+    if version is not None:
+        version_sql = "AND t.extractor_version = ?"
+        params.append(version)
+    if redo_error is not None:
+        redo_sql = (
+            "OR EXISTS (SELECT 1 FROM attachment_texts t WHERE t.capture_id = h.id AND t.error = ?)"
+        )
+        params.append(redo_error)
+    if filters.get("site_id") is not None:
+        join = "JOIN articles ar ON ar.id = a.article_id"
+        where.append("AND ar.site_id = ?")
+        params.append(filters["site_id"])
+    if filters.get("since"):
+        where.append("AND h.fetched_at >= ?")
+        params.append(filters["since"])
+    sql = _FILES.format(join=join, version=version_sql, redo=redo_sql, where=" ".join(where))
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        for row in con.execute(sql, params):
+            yield FileRef(*row)
+    finally:
+        con.close()
+
+
+def store_file(db: Database, holder: int, pages: Sequence[PageRow], version: str, now: str) -> None:
+    """A file's rows, replacing any earlier reading of it (call inside a write transaction).
+    Every file read has a row: a file with no page gets its note (or an empty page 1)."""
+    old = [
+        r[0] for r in db.execute("SELECT id FROM attachment_texts WHERE capture_id = ?", [holder])
+    ]
+    if old:
+        marks = ",".join("?" * len(old))
+        db.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", old)
+        db.execute(f"DELETE FROM attachment_texts WHERE id IN ({marks})", old)
+    for page in pages or [PageRow(1, "", "none")]:
+        cursor = db.execute(
+            "INSERT INTO attachment_texts (capture_id, page, text, method, ocr_confidence, "
+            "error, legacy_encoding, extractor_version, extracted_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [holder, page.page, page.text, page.method, page.confidence, page.error,
+             page.legacy, version, now],
+        )  # fmt: skip
+        if page.text:
+            db.execute(
+                f"INSERT INTO {FTS_TABLE} (rowid, text) VALUES (?, ?)",
+                [cursor.lastrowid, fold(page.text)],
+            )
+
+
+@dataclass(frozen=True)
+class PageHit:
+    url: str  # the file's URL
+    page: int | None
+    method: str
+    snippet: str  # matched words between [ and ]
+    score: float  # bm25: lower is better
+
+
+def search_pages(con: sqlite3.Connection, query: str, *, limit: int = 20) -> list[PageHit]:
+    """Pages of attachment files matching `query` (folded as article search folds it: with or
+    without diacritics, `đ` too), best first. `con` is a sqlite3 connection."""
+    match = fts_query(query)
+    sql = (
+        f"SELECT c.url, t.page, t.method, snippet({FTS_TABLE}, 0, '[', ']', '…', 16), "
+        f"bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} "
+        f"JOIN attachment_texts t ON t.id = {FTS_TABLE}.rowid "
+        f"JOIN captures c ON c.id = t.capture_id WHERE {FTS_TABLE} MATCH ? "
+        "ORDER BY score LIMIT ?"
+    )
+    try:
+        rows = con.execute(sql, [match, limit]).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"cannot read the search query {query!r} ({exc})") from None
+    return [PageHit(*row) for row in rows]
