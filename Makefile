@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean venv browser replay
+.PHONY: demo test bench lint clean venv browser replay ocr-tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "govarchive needs Python >= 3.11"'
@@ -39,7 +39,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) browser replay
+test: $(STAMP) browser replay ocr-tools
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -68,6 +68,20 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "note: could not install chromium; the browser check will be skipped"; \
 	  else echo "note: chromium not installed; the browser check will be skipped"; fi; }
+
+# Debian's tools for attachment text (govarchive filetext): Tesseract and its Vietnamese model
+# (scans), poppler's pdftoppm (pages to images), antiword (DOC), and the DejaVu fonts the tests
+# draw Vietnamese text with. Installed when missing and we are root (as in CI); otherwise the
+# tests that need them are skipped and say why, and filetext flags the files it cannot read.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-vie poppler-utils antiword fonts-dejavu-core
+ocr-tools:
+	@{ command -v tesseract && command -v pdftoppm && command -v antiword \
+	   && tesseract --list-langs 2>&1 | grep -qx vie \
+	   && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null) \
+	      || echo "note: could not install $(OCR_PACKAGES); attachment OCR tests will be skipped"; \
+	  else echo "note: $(OCR_PACKAGES) not all installed; attachment OCR tests will be skipped"; fi; }
 
 clean:
 	rm -rf $(VENV) .venv-replay govarchive-data .pytest_cache

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archive.search import QueryError, fold, fts_query
+# The article search's snippet markers and the step that puts the original letters (đ) back
+# into a snippet of folded text: one way of showing matches for both indexes.
+from archive.search import _CLOSE, _OPEN, QueryError, _restore, fold, fts_query
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -143,14 +145,17 @@ def search_pages(con: sqlite3.Connection, query: str, *, limit: int = 20) -> lis
     without diacritics, `đ` too), best first. `con` is a sqlite3 connection."""
     match = fts_query(query)
     sql = (
-        f"SELECT c.url, t.page, t.method, snippet({FTS_TABLE}, 0, '[', ']', '…', 16), "
+        f"SELECT c.url, t.page, t.method, t.text, snippet({FTS_TABLE}, 0, ?, ?, '…', 16), "
         f"bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} "
         f"JOIN attachment_texts t ON t.id = {FTS_TABLE}.rowid "
         f"JOIN captures c ON c.id = t.capture_id WHERE {FTS_TABLE} MATCH ? "
         "ORDER BY score LIMIT ?"
     )
     try:
-        rows = con.execute(sql, [match, limit]).fetchall()
+        rows = con.execute(sql, [_OPEN, _CLOSE, match, limit]).fetchall()
     except sqlite3.OperationalError as exc:
         raise QueryError(f"cannot read the search query {query!r} ({exc})") from None
-    return [PageHit(*row) for row in rows]
+    return [
+        PageHit(url, page, method, _restore([text], snippet), score)
+        for url, page, method, text, snippet, score in rows
+    ]
