@@ -27,6 +27,15 @@ where articles_fts match govarchive_fts(:q)
 order by articles_fts.rank
 limit 100"""
 
+SEARCH_FILES_SQL = """select c.url, t.page, t.method, t.ocr_confidence,
+  snippet(attachment_texts_fts, 0, '[', ']', '…', 16) as snippet
+from attachment_texts_fts
+  join attachment_texts t on t.id = attachment_texts_fts.rowid
+  join captures c on c.id = t.capture_id
+where attachment_texts_fts match govarchive_fts(:q)
+order by attachment_texts_fts.rank
+limit 100"""
+
 PER_MONTH_SQL = """select s.host as site, substr(a.published_at, 1, 7) as month, count(*) as articles
 from articles a join sites s on s.id = a.site_id
 group by s.host, month order by s.host, month"""
@@ -74,6 +83,12 @@ def metadata() -> dict:
                         "description": "Words with or without diacritics; site, since and "
                         "until (YYYY-MM-DD) may be left empty.",
                         "sql": SEARCH_SQL,
+                    },
+                    "search_attachments": {
+                        "title": "Search attachment text",
+                        "description": "The text of attached files (PDF pages, OCR'd scans, "
+                        "DOC/DOCX, sheets), with or without diacritics: the file and the page.",
+                        "sql": SEARCH_FILES_SQL,
                     },
                     "articles_per_site_per_month": {
                         "title": "Articles per site per month",

@@ -178,6 +178,14 @@ BAD_ARGUMENTS = {
         (["extract", "--since", "2026-13-01"], 2),
         (["extract", "--crawl", "x"], 2),
     ],
+    "filetext": [
+        (["filetext", "--archive", "/nonexistent/archive"], 1),
+        (["filetext", "--workers", "0"], 2),
+        (["filetext", "--since", "yesterday"], 2),
+        (["filetext", "--file-timeout", "0"], 2),
+        (["filetext", "--file-memory", "lots"], 2),
+        (["filetext", "--ocr=yes"], 2),
+    ],
     "crawl": [
         (["crawl", "http://127.0.0.1:1/", "--set", "NOEQUALS"], 2),
         (["crawl", "http://127.0.0.1:1/", "--site-profiles", "/nonexistent/p.toml"], 2),
