@@ -19,13 +19,14 @@ from pathlib import Path
 from archive.attachment_texts import FileRef, PageRow, files_to_read, store_file
 from archive.clock import iso_utc, utc_now
 from archive.db import ArchiveDB
+from archive.errors import ArchiveError
 from archive.folder import ArchiveFolder
 from archive.lock import ArchiveLock
 from archive.reextract import check_filters
 from archive.tx import write_transaction
 from archive.warc import read_record
 from crawler.filetext import BadFile, Options, PageText, extract_text
-from crawler.filetext.bounded import BoundedWorkers, Job, Outcome
+from crawler.filetext.bounded import BoundedWorkers, Job, Outcome, WorkersFailed
 from crawler.filetext.model import OCR_OFF
 from crawler.reading import archived_response
 
@@ -139,16 +140,24 @@ def run_filetext(
             start = time.monotonic()
             batch: list[Outcome] = []
             last_write = start
-            with BoundedWorkers(workers, read_file, timeout=timeout, memory_mb=memory_mb) as pool:
-                for outcome in pool.map(jobs):
-                    batch.append(outcome)
-                    if time.monotonic() - last_write >= BATCH_SECONDS:
-                        _write(db, batch, version, figures)
-                        batch, last_write = [], time.monotonic()
-                        figures.seconds = last_write - start
-                        if progress is not None:
-                            progress(figures)
-                _write(db, batch, version, figures)
+            try:
+                with BoundedWorkers(
+                    workers, read_file, timeout=timeout, memory_mb=memory_mb
+                ) as pool:
+                    for outcome in pool.map(jobs):
+                        batch.append(outcome)
+                        if time.monotonic() - last_write >= BATCH_SECONDS:
+                            _write(db, batch, version, figures)
+                            batch, last_write = [], time.monotonic()
+                            figures.seconds = last_write - start
+                            if progress is not None:
+                                progress(figures)
+            except WorkersFailed as exc:
+                raise ArchiveError(
+                    f"{exc}: is --file-memory ({memory_mb} MB) too small for this machine?"
+                ) from None
+            finally:
+                _write(db, batch, version, figures)  # what came back before a stop is kept
             figures.seconds = time.monotonic() - start
         finally:
             db.close()

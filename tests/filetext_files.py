@@ -187,3 +187,95 @@ def token_f1(got: str, gold: str) -> float:
         return 0.0
     precision, recall = common / sum(a.values()), common / sum(b.values())
     return 2 * precision * recall / (precision + recall)
+
+
+def word97_doc(paragraphs: list[str]) -> bytes:
+    """A minimal Word 97-2003 .doc: an OLE compound file holding a WordDocument stream (its FIB
+    and the text, stored 8-bit as Windows-1252, the way a document typed in .VnTime keeps its
+    font's bytes) and a 1Table stream with the piece table that says where the text is and an
+    empty stylesheet (every Word file has one; antiword reads past its end without it)."""
+    import struct
+
+    text = ("\r".join(paragraphs) + "\r").encode("cp1252")
+    text_at = 1024
+    word = bytearray(max(4096, text_at + len(text)) + 512)
+    struct.pack_into("<HHHHHH", word, 0, 0xA5EC, 0x00C1, 0, 0x042A, 0, 0x0200 | 0x1000)
+    struct.pack_into("<H", word, 0x0A + 2 * 1, 0x00BF)  # nFibBack
+    struct.pack_into("<II", word, 0x18, text_at, text_at + len(text))  # fcMin, fcMac
+    struct.pack_into("<H", word, 0x20, 14)  # csw
+    struct.pack_into("<H", word, 0x3E, 22)  # cslw
+    struct.pack_into("<I", word, 0x40, len(word))  # cbMac
+    struct.pack_into("<I", word, 0x4C, len(text))  # ccpText
+    struct.pack_into("<H", word, 0x98, 93)  # cbRgFcLcb
+    word[text_at : text_at + len(text)] = text
+    pieces = struct.pack("<II", 0, len(text)) + struct.pack(
+        "<HIH", 0, (text_at * 2) | 0x40000000, 0
+    )
+    clx = b"\x02" + struct.pack("<I", len(pieces)) + pieces
+    # STSH: cbStshi, then STSHI with no styles (cstd 0, cbSTDBaseInFile 10).
+    stylesheet = struct.pack("<H", 18) + struct.pack("<HHHHHH", 0, 10, 0, 0, 0, 0) + bytes(6)
+    table = bytearray(4096)
+    table[: len(clx)] = clx
+    table[64 : 64 + len(stylesheet)] = stylesheet
+    struct.pack_into("<II", word, 0x1A2, 0, len(clx))  # fcClx, lcbClx (in 1Table)
+    struct.pack_into("<II", word, 0xA2, 64, len(stylesheet))  # fcStshf, lcbStshf
+    return _compound_file({"WordDocument": bytes(word), "1Table": bytes(table)})
+
+
+def _compound_file(streams: dict[str, bytes]) -> bytes:
+    """An OLE2 compound file (version 3, 512-byte sectors), streams of 4096 bytes or more each,
+    so no mini stream is needed."""
+    import struct
+
+    end, free, fat_mark = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    size = 512
+    names = list(streams)
+    chains: list[tuple[int, int]] = []  # (first sector, sector count) per stream
+    next_sector = 2  # 0: the FAT, 1: the directory
+    for name in names:
+        count = -(-len(streams[name]) // size)
+        chains.append((next_sector, count))
+        next_sector += count
+    assert next_sector <= size // 4, "one FAT sector is enough for small files"
+    fat = [free] * (size // 4)
+    fat[0], fat[1] = fat_mark, end
+    for first, count in chains:
+        for k in range(count):
+            fat[first + k] = first + k + 1 if k < count - 1 else end
+
+    def entry(name: str, kind: int, left: int, right: int, child: int, start: int, length: int):
+        encoded = (name + "\0").encode("utf-16-le") if name else b""
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB", len(encoded), kind, 1)
+            + struct.pack("<III", left, right, child)
+            + bytes(16 + 4 + 16)
+            + struct.pack("<IQ", start, length)
+        )
+
+    # Root's child is the longest name; shorter names sort before it (left siblings).
+    order = sorted(range(len(names)), key=lambda i: (len(names[i]), names[i].upper()))
+    top = order[-1]
+    directory = entry("Root Entry", 5, free, free, top + 1, end, 0)
+    for i, name in enumerate(names):
+        left = free
+        if i == top and len(order) > 1:
+            left = order[-2] + 1
+        elif i != top and order.index(i) > 0:
+            left = order[order.index(i) - 1] + 1
+        first, _ = chains[i]
+        directory += entry(name, 2, left, free, free, first, len(streams[name]))
+    directory = directory.ljust(size, b"\0")
+    empty = entry("", 0, free, free, free, 0, 0)
+    directory = directory[: 128 * (len(names) + 1)] + empty * (3 - len(names))
+    header = (
+        bytes.fromhex("D0CF11E0A1B11AE1") + bytes(16)
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<I", 0) + struct.pack("<I", free) * 108
+    )  # fmt: skip
+    assert len(header) == size
+    body = struct.pack(f"<{len(fat)}I", *fat) + directory
+    for name in names:
+        body += streams[name].ljust(chains[names.index(name)][1] * size, b"\0")
+    return header + body

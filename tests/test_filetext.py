@@ -196,6 +196,13 @@ def test_a_file_past_its_memory_limit_is_flagged_and_the_worker_replaced():
         assert pool.restarts == 1
 
 
+def test_a_worker_that_cannot_start_stops_the_run_instead_of_flagging_files():
+    from crawler.filetext.bounded import WorkersFailed
+
+    with pytest.raises(WorkersFailed, match="could not start"):
+        BoundedWorkers(1, jobs.pages, timeout=5, memory_mb=1)
+
+
 def test_a_worker_that_dies_is_replaced():
     with BoundedWorkers(1, jobs.crash, timeout=60, memory_mb=0) as pool:
         first, second = list(pool.map([Job(1, ()), Job(2, ())]))
@@ -203,7 +210,29 @@ def test_a_worker_that_dies_is_replaced():
     assert second.error == "worker died reading it (exit 9)"
 
 
-@pytest.mark.skipif(shutil.which("antiword") is None, reason="antiword missing (make ocr-tools)")
+needs_antiword = pytest.mark.skipif(
+    shutil.which("antiword") is None, reason="antiword missing (Debian antiword; make ocr-tools)"
+)
+
+
+@needs_antiword
+def test_doc_is_read_and_its_tcvn3_text_converted():
+    from govarchive.sampleportal.legacyfonts import to_tcvn3
+
+    data = files.word97_doc([to_tcvn3(line) for line in files.DOCUMENT])
+    assert sniff(data, "application/octet-stream") == "doc"
+    (page,) = read(data)
+    assert (page.method, page.legacy, page.error) == ("doc", "tcvn3", None)
+    assert page.text.split("\n") == files.DOCUMENT
+
+
+@needs_antiword
+def test_doc_in_unicode_is_left_alone():
+    (page,) = read(files.word97_doc(["Cong van so 706/UBND-VP7", "Kinh gui: So Tai chinh"]))
+    assert (page.text, page.legacy) == ("Cong van so 706/UBND-VP7\nKinh gui: So Tai chinh", None)
+
+
+@needs_antiword
 def test_doc_that_is_not_word_is_flagged():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
     with pytest.raises(BadFile, match="^corrupt DOC: antiword: "):

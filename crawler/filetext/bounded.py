@@ -37,15 +37,24 @@ class Outcome:
 
 
 Work = Callable[..., Iterable[PageText]]
+START_SECONDS = 120.0  # a worker that has not started by then will not
+
+
+class WorkersFailed(RuntimeError):
+    """A worker process could not start: no file can be read (nor flagged) by this run."""
 
 
 def _serve(conn: Connection, work: Work, memory: int, parent: int) -> None:
     """A worker: read the files it is sent, one at a time, streaming their pages back."""
-    os.setpgrp()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a worker ends
-    if memory:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    try:
+        os.setpgrp()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a worker ends
+        if memory:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+        conn.send(("ready", None))
+    except BaseException:  # no room to start in: the parent says so, once, without a traceback
+        os._exit(4)
     while True:
         try:
             job = conn.recv()
@@ -93,10 +102,17 @@ class BoundedWorkers:
         self.memory = memory_mb * 2**20 if memory_mb else 0
         # Spawned, not forked: a forked worker would hold the archive lock's open file.
         self.context = multiprocessing.get_context("spawn")
-        self.slots = [self._start() for _ in range(max(1, workers))]
+        self.slots = [self._launch() for _ in range(max(1, workers))]
+        for slot in self.slots:
+            self._await_ready(slot)
         self.restarts = 0
 
     def _start(self) -> _Slot:
+        slot = self._launch()
+        self._await_ready(slot)
+        return slot
+
+    def _launch(self) -> _Slot:
         ours, theirs = self.context.Pipe()
         process = self.context.Process(
             target=_serve, args=(theirs, self.work, self.memory, os.getpid()), daemon=True
@@ -104,6 +120,20 @@ class BoundedWorkers:
         process.start()
         theirs.close()
         return _Slot(process, ours)
+
+    def _await_ready(self, slot: _Slot) -> None:
+        """Ready before it is trusted with a file: a worker that cannot start at all (a broken
+        install) must stop the run, not flag every file as one that killed its reader."""
+        try:
+            ready = slot.conn.poll(START_SECONDS) and slot.conn.recv() == ("ready", None)
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            for other in self.slots:
+                other.process.kill()
+            slot.process.kill()
+            slot.process.join(5)
+            raise WorkersFailed(f"a worker process could not start (exit {slot.process.exitcode})")
 
     def map(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
         todo = iter(jobs)

@@ -1,5 +1,7 @@
 """Word files: DOCX with python-docx (paragraphs and tables in document order; a DOCX keeps no
-pages, so its text is one page), DOC with Debian's antiword (its form feeds split pages)."""
+pages, so its text is one page), DOC with Debian's antiword (its form feeds split pages).
+antiword, not catdoc: catdoc drops byte 0xAD (a soft hyphen in Windows-1252), which in a
+document typed in a TCVN3 font is the letter `ư`."""
 
 from __future__ import annotations
 
@@ -53,6 +55,8 @@ def doc_pages(data: bytes, options: Options) -> Iterator[PageText]:
     with tempfile.TemporaryDirectory(prefix="govarchive-doc-") as tmp:
         path = Path(tmp) / "file.doc"
         path.write_bytes(data)
+        # UTF-8 out, no line wrapping; 8-bit text comes out as Windows-1252 read it (what a
+        # .VnTime document's bytes are, for tidy() to convert).
         done = subprocess.run(
             ["antiword", "-m", "UTF-8.txt", "-w", "0", str(path)], capture_output=True
         )
