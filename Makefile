@@ -34,6 +34,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.province
 	$(BIN)/python -m bench.fleet
 	$(BIN)/python -m bench.extract_stage
+	$(BIN)/python -m bench.filetext
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
