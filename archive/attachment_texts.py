@@ -73,10 +73,11 @@ def files_to_read(
     filters: Mapping[str, Any],
     *,
     version: str | None = None,
-    redo_error: str | None = None,
+    redo: Sequence[str] = (),
 ) -> Iterator[FileRef]:
     """Archived attachment files not read yet (by any extractor version, or by `version` when
-    given), and files with a page flagged `redo_error` (scans a --no-ocr run left), filtered
+    given), and files with a row whose error starts with one of `redo` (scans a --no-ocr run
+    left, files a missing tool left unread), filtered
     by site (`site_id`) and fetched since a day (`since`). Streamed from a read-only
     connection of its own, so the run holds a file at a time, not the list."""
     params: list[Any] = []
@@ -85,11 +86,14 @@ def files_to_read(
     if version is not None:
         version_sql = "AND t.extractor_version = ?"
         params.append(version)
-    if redo_error is not None:
+    if redo:
+        prefixes = " OR ".join("substr(t.error, 1, ?) = ?" for _ in redo)
         redo_sql = (
-            "OR EXISTS (SELECT 1 FROM attachment_texts t WHERE t.capture_id = h.id AND t.error = ?)"
+            "OR EXISTS (SELECT 1 FROM attachment_texts t WHERE t.capture_id = h.id "
+            f"AND ({prefixes}))"
         )
-        params.append(redo_error)
+        for prefix in redo:
+            params += [len(prefix), prefix]
     if filters.get("site_id") is not None:
         join = "JOIN articles ar ON ar.id = a.article_id"
         where.append("AND ar.site_id = ?")

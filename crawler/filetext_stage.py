@@ -27,7 +27,8 @@ from archive.tx import write_transaction
 from archive.warc import read_record
 from crawler.filetext import BadFile, Options, PageText, extract_text
 from crawler.filetext.bounded import BoundedWorkers, Job, Outcome, WorkersFailed
-from crawler.filetext.model import OCR_OFF
+from crawler.filetext.model import OCR_OFF, TOOL_MISSING
+from crawler.filetext.ocr import missing_tools
 from crawler.reading import archived_response
 
 UNREADABLE = "WARC record unreadable"  # not stored: a later run tries the file again
@@ -134,7 +135,7 @@ def run_filetext(
                 folder.db_path,
                 filters,
                 version=version if again else None,
-                redo_error=OCR_OFF if ocr else None,
+                redo=_redo(ocr),
             )
             jobs = (_job(folder.warc_dir, ref, options) for ref in files)
             start = time.monotonic()
@@ -162,6 +163,15 @@ def run_filetext(
         finally:
             db.close()
     return figures
+
+
+def _redo(ocr: bool) -> list[str]:
+    """Notes that make a file worth reading again now: scans left by --no-ocr when OCR is on,
+    a missing tool's notes once every tool is installed."""
+    redo = [OCR_OFF] if ocr else []
+    if missing_tools() is None and shutil.which("antiword"):
+        redo.append(TOOL_MISSING)
+    return redo
 
 
 def _job(warc_dir: Path, ref: FileRef, options: Options) -> Job:

@@ -198,3 +198,30 @@ def test_refuses_beside_a_crawl_and_bad_input_is_one_line(crawled, tmp_path):
     missing = run_cli("filetext", "--archive", str(tmp_path / "none"))
     assert missing.returncode == 1
     one_clean_error_line(missing)
+
+
+def test_a_file_a_missing_tool_left_is_read_once_the_tool_is_there(crawled, tmp_path):
+    import os
+    import subprocess
+
+    from tests.conftest import govarchive_cmd
+
+    archive = copy_of(crawled[0], tmp_path / "e")
+    tools = tmp_path / "bin"  # OCR tools on the PATH, antiword not
+    tools.mkdir()
+    for name in ("tesseract", "pdftoppm"):
+        (tools / name).symlink_to(shutil.which(name))
+    env = {**os.environ, "PATH": str(tools)}
+    env.pop("GOVARCHIVE_ARCHIVE", None)
+    first = subprocess.run(
+        govarchive_cmd("filetext", "--archive", str(archive), "--format", "json"),
+        capture_output=True, text=True, env=env, timeout=240,
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    doc_path = next(p for p, v in crawled[1].items() if v[1] == "tcvn3")
+    (note,) = rows_by_path(archive)[doc_path]
+    assert note["error"] == "tool missing: antiword not installed (Debian package antiword)"
+    second = filetext(archive)  # antiword back on the PATH: that file alone is read again
+    assert second["files"] == 1
+    (page,) = rows_by_path(archive)[doc_path]
+    assert (page["method"], page["error"], page["legacy_encoding"]) == ("doc", None, "tcvn3")

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 # A page of a scan that --no-ocr left unread: a later run with OCR reads it.
 OCR_OFF = "image-only page, not OCR'd (--no-ocr)"
+# A page or file a Debian tool was missing for (tesseract, pdftoppm, antiword): read again by a
+# later run once the tools are installed.
+TOOL_MISSING = "tool missing: "
 
 
 class BadFile(Exception):

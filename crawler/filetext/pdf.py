@@ -13,7 +13,7 @@ from pathlib import Path
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
-from crawler.filetext.model import OCR_OFF, BadFile, Options, PageText
+from crawler.filetext.model import OCR_OFF, TOOL_MISSING, BadFile, Options, PageText
 from crawler.filetext.ocr import OcrUnavailable, ocr_pdf_page
 from crawler.filetext.text import tidy
 
@@ -65,7 +65,7 @@ def pdf_pages(data: bytes, options: Options) -> Iterator[PageText]:
             try:
                 read = ocr_pdf_page(on_disk, number, options.ocr_dpi, workdir)
             except OcrUnavailable as exc:
-                yield PageText(number, tidy(raw)[0], "pdf-text", error=f"scan not read: {exc}")
+                yield PageText(number, tidy(raw)[0], "pdf-text", error=f"{TOOL_MISSING}{exc}")
                 continue
             except Exception as exc:
                 yield PageText(number, tidy(raw)[0], "ocr", error=f"OCR failed: {_why(exc)}")

@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from crawler.filetext.model import BadFile, Options, PageText
+from crawler.filetext.model import TOOL_MISSING, BadFile, Options, PageText
 from crawler.filetext.text import tidy
 
 
@@ -51,7 +51,7 @@ def _unique(cells) -> list[str]:
 
 def doc_pages(data: bytes, options: Options) -> Iterator[PageText]:
     if shutil.which("antiword") is None:
-        raise BadFile("DOC not read: antiword not installed (Debian package antiword)")
+        raise BadFile(f"{TOOL_MISSING}antiword not installed (Debian package antiword)")
     with tempfile.TemporaryDirectory(prefix="govarchive-doc-") as tmp:
         path = Path(tmp) / "file.doc"
         path.write_bytes(data)
