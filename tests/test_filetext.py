@@ -203,6 +203,15 @@ def test_a_worker_that_cannot_start_stops_the_run_instead_of_flagging_files():
         BoundedWorkers(1, jobs.pages, timeout=5, memory_mb=1)
 
 
+def test_a_worker_killed_from_outside_between_files_is_replaced():
+    with BoundedWorkers(1, jobs.pages, timeout=30, memory_mb=0) as pool:
+        pool.slots[0].process.kill()
+        pool.slots[0].process.join(5)
+        gone, after = list(pool.map([Job(1, (1,)), Job(2, (1,))]))
+    assert gone.error == "worker gone before reading it"
+    assert after.error is None and [p.text for p in after.pages] == ["trang 1"]
+
+
 def test_a_worker_that_dies_is_replaced():
     with BoundedWorkers(1, jobs.crash, timeout=60, memory_mb=0) as pool:
         first, second = list(pool.map([Job(1, ()), Job(2, ())]))

@@ -146,9 +146,14 @@ class BoundedWorkers:
                         more = False
                         break
                     slot.outcome, slot.started = Outcome(job), time.monotonic()
-                    slot.conn.send(job)
+                    try:
+                        slot.conn.send(job)
+                    except OSError:  # the worker is gone (killed from outside): replaced
+                        yield self._finish(slot, "worker gone before reading it", restart=True)
             busy = [s for s in self.slots if s.outcome is not None]
             if not busy:
+                if more:
+                    continue  # a slot was replaced before its file started: hand out again
                 return
             now = time.monotonic()
             soonest = min(s.started + self.timeout for s in busy)
