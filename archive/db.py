@@ -85,6 +85,17 @@ class ArchiveDB:
     def close(self) -> None:
         self.db.close()
 
+    @classmethod
+    def reading(cls, path: Path, clock: Clock = utc_now) -> ArchiveDB:
+        """A connection that only reads (no migration, no write lock), for a process beside the
+        crawl's writer: it sees what the writer has committed."""
+        archive = cls.__new__(cls)
+        archive.path, archive.clock = path, clock
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 30000")
+        archive.db = Database(conn)
+        return archive
+
     # sites and crawls -------------------------------------------------------------------------
     def ensure_site(self, host: str, root_url: str, name: str | None = None) -> int:
         with write_transaction(self.db):
@@ -286,6 +297,16 @@ class ArchiveDB:
             [digest],
         )
         return (int(row[0]), row[1], row[2], row[3]) if row else None
+
+    def capture_of_record(self, digest: str, record_id: str) -> int | None:
+        """The capture whose response record is `record_id` (a revisit written by another
+        process names its original by digest and record id, not by capture)."""
+        row = self._one(
+            "SELECT id FROM captures WHERE payload_digest = ? AND response_record_id = ? "
+            "AND record_type = 'response' ORDER BY id LIMIT 1",
+            [digest, record_id],
+        )
+        return int(row[0]) if row else None
 
     def last_response(self, url: str) -> tuple[int, str, str, str, str, str, int] | None:
         """The latest successful capture of `url` holding (or revisiting) a payload: (capture

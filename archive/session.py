@@ -17,6 +17,7 @@ from archive.errors import ArchiveError, StorageFull, no_room
 from archive.folder import ArchiveFolder
 from archive.frontier import Frontier
 from archive.lock import ArchiveLock
+from archive.records import Written, revisit_for, written_of
 from archive.resume import (
     Recorded,
     ResumeState,
@@ -29,10 +30,7 @@ from archive.tx import GroupCommit, write_transaction
 from archive.warc import (
     DEFAULT_MAX_SIZE,
     HttpExchange,
-    RevisitOf,
     WarcWriter,
-    payload_digest,
-    read_record,
 )
 
 INTERRUPTED = {"shutdown", "cancelled"}  # Scrapy's close reasons for SIGINT/SIGTERM
@@ -43,14 +41,6 @@ class Captured:
     id: int
     refers_to: int | None  # the capture a revisit record repeats
     not_modified: bool  # a 304 that confirmed an archived response
-
-
-def _validators(exchange: HttpExchange) -> tuple[str | None, str | None]:
-    found: dict[str, str] = {}
-    for name, value in exchange.response_headers:
-        if name.lower() in ("etag", "last-modified"):
-            found[name.lower()] = value
-    return found.get("etag"), found.get("last-modified")
 
 
 @dataclass
@@ -70,6 +60,7 @@ class ArchiveSession:
     crawl_ids: dict[str, int] = field(default_factory=dict, init=False)  # portal host -> crawl id
     site_ids: dict[str, int] = field(default_factory=dict, init=False)
     warc_files: list[str] = field(default_factory=list, init=False)  # written by this session
+    warc_files_elsewhere: list[str] = field(default_factory=list, init=False)  # files process
     resumed: dict[str, ResumeState] = field(default_factory=dict, init=False)  # host -> state
     lock: ArchiveLock | None = field(default=None, init=False)
     repaired: list[str] = field(default_factory=list, init=False)  # what resume cut off
@@ -126,6 +117,12 @@ class ArchiveSession:
                 raise
             self._halt(reason)
             raise StorageFull(reason) from None
+
+    def halt(self, reason: str) -> None:
+        """No room left, as another writer of this run found (the files process): writing stops
+        here too, as if this process had found it."""
+        if not self.halted:
+            self._halt(reason)
 
     def _halt(self, reason: str) -> None:
         self.halted = reason
@@ -248,60 +245,69 @@ class ArchiveSession:
         asset_kind: str | None,
     ) -> Captured:
         assert self.db is not None and self.warc is not None
-        revisit, refers_to = self._revisit_for(exchange)
+        revisit, refers_to = (
+            revisit_for(self.db, self.folder.warc_dir, exchange) if self.dedup else (None, None)
+        )
         location = self.warc.write_exchange(exchange, revisit)
         if self.commit_interval <= 0:  # each transaction commits: the bytes go first
             self.warc.sync()
+        written = written_of(exchange, content_type, location, revisit, refers_to)
+        return self._record(crawl_id, written, frontier_url, asset_kind)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Many writes as one transaction (the rows of a batch of files reported together):
+        the writes inside it take no savepoint each."""
+        assert self.db is not None
+        with self._storing(), write_transaction(self.db.db):
+            yield
+
+    def record_written(
+        self,
+        crawl_id: int,
+        written: Written,
+        frontier_url: str | None = None,
+        asset_kind: str | None = None,
+    ) -> Captured:
+        """Record a fetch another process wrote to a WARC file of its own and made durable (the
+        files process, crawler/files): the rows `capture` writes for one written here."""
+        assert self.db is not None
+        with self._storing():
+            return self._record(crawl_id, written, frontier_url, asset_kind)
+
+    def _record(
+        self, crawl_id: int, written: Written, frontier_url: str | None, asset_kind: str | None
+    ) -> Captured:
+        assert self.db is not None
+        location, revisit, refers_to = written.location, written.revisit, written.refers_to
+        if revisit is not None and refers_to is None:
+            refers_to = self.db.capture_of_record(revisit.digest, revisit.record_id)
         with write_transaction(self.db.db):
             capture_id = self.db.add_capture(
                 crawl_id,
-                exchange.url,
-                method=exchange.method,
-                status=exchange.status,
-                content_type=content_type,
-                content_length=len(exchange.body),
-                fetched_at=iso_utc(exchange.fetched_at),
+                written.url,
+                method=written.method,
+                status=written.status,
+                content_type=written.content_type,
+                content_length=written.content_length,
+                fetched_at=written.fetched_at,
                 location=location,
                 refers_to=refers_to,
-                validators=_validators(exchange) if exchange.status == 200 else (None, None),
+                validators=written.validators if written.status == 200 else (None, None),
             )
             if frontier_url:
                 self.frontier.fetched(crawl_id, frontier_url, capture_id)
-            if exchange.status in (404, 410):
-                self.db.mark_gone(exchange.url, iso_utc(exchange.fetched_at), crawl_id)
+            if written.status in (404, 410):
+                self.db.mark_gone(written.url, written.fetched_at, crawl_id)
             self.db.count_capture(crawl_id, location.written, revisit)
             if revisit is None and location.record_type == "response":
                 # Revisits whose original record was lost repeat this payload: point them here.
                 self.db.adopt_revisits(capture_id, location.payload_digest)
             # An article's image may come as the page's requisite: any file fetched counts.
-            if asset_kind and exchange.status in (200, 304):
+            if asset_kind and written.status in (200, 304):
                 held = refers_to if refers_to and revisit and not revisit.not_modified else None
-                self.db.image_fetched(exchange.url, held or capture_id)
+                self.db.image_fetched(written.url, held or capture_id)
         return Captured(capture_id, refers_to, revisit is not None and revisit.not_modified)
-
-    def _revisit_for(self, exchange: HttpExchange) -> tuple[RevisitOf | None, int | None]:
-        assert self.db is not None
-        if not self.dedup:
-            return None, None
-        if exchange.status == 304:
-            last = self.db.last_response(exchange.url)
-            if last is None:
-                return None, None  # a 304 we did not ask for: archived as it came
-            capture_id, url, date, record_id, digest, name, offset = last
-            try:
-                original, _ = read_record(self.folder.warc_dir / name, offset, body=False)
-            except (OSError, StopIteration):  # its file gone: the revisit keeps the 304's headers
-                original = None
-            revisit = RevisitOf(url, date, record_id, digest, True, original)
-            return revisit, capture_id
-        if not exchange.body:
-            return None, None
-        digest = payload_digest(exchange.body)
-        found = self.db.original_with_digest(digest)
-        if found is None:
-            return None, None
-        capture_id, url, date, record_id = found
-        return RevisitOf(url, date, record_id, digest), capture_id
 
     def capture_failure(self, crawl_id: int, url: str, method: str, error: str) -> int:
         assert self.db is not None
@@ -363,9 +369,18 @@ class ArchiveSession:
         figures: dict[str, dict[str, int]] = {}
         if self.db is None:
             return figures
-        if self.halted:
-            self._finish_halted()
-            return figures
+        if not self.halted:
+            try:
+                with self._storing():
+                    return self._finish(reason, errors)
+            except StorageFull:
+                pass  # the disk filled at the last commit: as when it fills mid-crawl
+        self._finish_halted()
+        return figures
+
+    def _finish(self, reason: str, errors: Mapping[str, str]) -> dict[str, dict[str, int]]:
+        assert self.db is not None
+        figures: dict[str, dict[str, int]] = {}
         self.group.commit()
         for host, crawl_id in self.crawl_ids.items():
             if not self.db.has_response(crawl_id):
@@ -400,7 +415,7 @@ class ArchiveSession:
     def close(self) -> None:
         try:
             if self.warc is not None:
-                self.warc_files = list(self.warc.files)
+                self.warc_files = list(self.warc.files) + self.warc_files_elsewhere
                 try:
                     self.warc.close()
                 except OSError:
