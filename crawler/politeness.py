@@ -10,12 +10,15 @@ run's global concurrency, which grows with the hosts in the run.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 MAX_GLOBAL_CONCURRENCY = 256  # however many portals: Twisted and one SQLite writer are the limit
 MIN_GLOBAL_CONCURRENCY = 16
+MAX_CRAWL_DELAY = 60.0  # a robots.txt asking for more is honoured at this, and the log says so
 
 
 @dataclass(frozen=True)
@@ -110,3 +113,17 @@ def global_concurrency(portal_hosts: Iterable[str], rules: Mapping[str, HostRule
     wanted = sum(rules[h].concurrency or 1 for h in portals if h in rules)
     wanted += sum(r.concurrency or 1 for h, r in rules.items() if h not in portals)
     return max(MIN_GLOBAL_CONCURRENCY, min(MAX_GLOBAL_CONCURRENCY, wanted))
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds a server's Retry-After asks us to wait (seconds or an HTTP date), if it says."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -53,6 +53,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.archive_run.ArchiveRun": 100,
+    "crawler.extensions.files_process.FilesProcess": 110,
     "crawler.extensions.progress.ProgressLine": 500,
     # AutoThrottle's pacing with each host's own floor (its delay, its robots.txt Crawl-delay)
     "scrapy.extensions.throttle.AutoThrottle": None,
@@ -85,6 +86,9 @@ DEPTH_LIMIT = 60
 # own process fetches and writes (crawler/offload.py); 0: read in the crawl's process.
 GOVARCHIVE_EXTRACT_WORKERS = 0
 GOVARCHIVE_FETCH_ASSETS = True  # fetch and archive each article's images and attachments
+# Files on hosts that serve no page of the run (a portal's storage host) fetched by a process of
+# their own, straight to WARC (crawler/files); False: by Scrapy in the crawl's process.
+GOVARCHIVE_FILES_PROCESS = True
 GOVARCHIVE_FULL = False  # refetch everything: no conditional requests (crawl --full)
 # Files (images, fonts, documents; not CSS or scripts) the archive fetched fewer days ago are
 # not asked for again by a re-crawl: uploads keep their URL for life, and one storage host

@@ -43,6 +43,9 @@ DIGITS = re.compile(r"\d+")
 _NEW_FORM_TAIL = re.compile(r"^.+-(\d{3,})(?:\.(?:html?|aspx))?$", re.I)
 PAGE_SUFFIX = re.compile(r"\.(?:html?|aspx?|php|jsp)$", re.I)
 
+# url(...) and @import "..." in a stylesheet: the fonts and images a page's look needs
+CSS_REF = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
+
 
 def canonicalize(url: str) -> str:
     """One spelling per page: fragment, tracking, print-view and session-id parameters dropped,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 
 from archive.errors import StorageFull
 from archive.session import ArchiveSession
 from crawler.archive_link import session_for
+from crawler.extensions.files_process import ATTR as FILES
 
 
 class ArchiveRun:
@@ -82,8 +84,18 @@ class ArchiveRun:
         if url and host:
             self.session.frontier_done(host, url)
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> Deferred[None] | None:
         if self.committer is not None and self.committer.running:
             self.committer.stop()
+        files = getattr(self.crawler, FILES, None)
+        if files is None:
+            self._close(spider, reason)
+            return None
+        # The files process reports what it fetched first: its rows belong to these crawls.
+        waiting = files.finish(reason)
+        waiting.addBoth(lambda _: self._close(spider, reason))
+        return waiting
+
+    def _close(self, spider: Spider, reason: str) -> None:
         self.session.finish(reason, getattr(spider, "root_errors", {}))
         self.session.close()

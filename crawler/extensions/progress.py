@@ -15,6 +15,9 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import task
 
+from crawler.extensions.files_process import ATTR as FILES
+from crawler.extensions.files_process import FILE_FETCHED
+
 RATE_WINDOW = 10.0  # seconds of responses a host's rate is measured over
 BUSY_SHOWN = 3  # hosts on the progress line; --verbose lists them all
 
@@ -69,6 +72,9 @@ def waiting(crawler: Crawler) -> dict[str, int]:
         out[slot] += len(queue)
     for key, slot in engine.downloader.slots.items():
         out[key] += len(slot.queue) + len(slot.transferring)
+    files = getattr(crawler, FILES, None)  # what the files process has still to fetch
+    if files is not None:
+        out.update(files.waiting_by_host())
     return +out
 
 
@@ -91,6 +97,7 @@ class ProgressLine:
             crawler.settings.getbool("GOVARCHIVE_PROGRESS_ALL_HOSTS"),
         )
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        crawler.signals.connect(ext.hosts.response, signal=FILE_FETCHED)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         if not crawler.settings.getbool("GOVARCHIVE_PROGRESS"):
             return ext  # still counts per host: the end-of-crawl summary names the bound

@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-MAX_CRAWL_DELAY = 60.0  # a robots.txt asking for more is honoured at this, and the log says so
+from crawler.politeness import MAX_CRAWL_DELAY
 
 
 class PoliteThrottle:

@@ -4,7 +4,6 @@ otherwise, so a struggling portal gets room instead of a hammering."""
 from __future__ import annotations
 
 import time
-from email.utils import parsedate_to_datetime
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -12,6 +11,8 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor, task
+
+from crawler.politeness import retry_after_seconds
 
 NOT_BEFORE = "govarchive_not_before"
 
@@ -47,16 +48,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
 def retry_after(response: Response) -> float | None:
     """Seconds the server asked us to wait, from Retry-After (seconds or an HTTP date)."""
     value = response.headers.get(b"Retry-After")
-    if not value:
-        return None
-    text = value.decode("latin-1").strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+    return retry_after_seconds(value.decode("latin-1") if value else None)
 
 
 class NotBeforeMiddleware:

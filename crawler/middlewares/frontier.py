@@ -2,7 +2,10 @@
 everything (its article stored, its links scheduled), the new requests are recorded and the page
 marked done, in one transaction. A kill before that leaves the page not done: on resume it is
 parsed again from its WARC record and its links found again; a request fetched before it was
-recorded is answered from the archive, so nothing is lost or fetched twice."""
+recorded is answered from the archive, so nothing is lost or fetched twice.
+
+Files the files process takes (crawler/files) leave here, not for Scrapy: they are sent to it
+once their entries are recorded."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from scrapy.http import Response
 
 from archive.session import ArchiveSession
 from crawler.archive_link import session_for
+from crawler.extensions.files_process import ATTR, ELSEWHERE
 
 RESUME_META = (
     "govarchive_site",
@@ -31,15 +35,21 @@ RESUME_META = (
 
 
 class FrontierMiddleware:
-    def __init__(self, session: ArchiveSession) -> None:
+    def __init__(self, session: ArchiveSession, crawler: Crawler | None = None) -> None:
         self.session = session
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
-        return cls(session_for(crawler))
+        return cls(session_for(crawler), crawler)
+
+    def _hand_off(self, requests: list[Request]) -> None:
+        files = getattr(self.crawler, ATTR, None)
+        if files is not None:
+            files.send(requests)
 
     @staticmethod
-    def _entry(request: Request) -> tuple[str, str, int, dict[str, Any]] | None:
+    def entry(request: Request) -> tuple[str, str, int, dict[str, Any]] | None:
         meta = request.meta
         if not meta.get("govarchive_site") or meta.get("govarchive_frontier_recorded"):
             return None
@@ -59,27 +69,43 @@ class FrontierMiddleware:
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for item in start:
-            if isinstance(item, Request) and (entry := self._entry(item)):
+            if isinstance(item, Request) and (entry := self.entry(item)):
                 self._flush(item.meta["govarchive_site"], [entry], None)
+            if isinstance(item, Request) and item.meta.get(ELSEWHERE):
+                self._hand_off([item])  # a resumed crawl's file, recorded long ago
+                continue
             yield item
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
-        entries = []
+        entries: list = []
+        elsewhere: list[Request] = []
         async for item in result:
-            if isinstance(item, Request) and (entry := self._entry(item)):
-                entries.append(entry)
-            yield item
+            if self._take(item, entries, elsewhere):
+                yield item
         self._done(response, entries)
+        self._hand_off(elsewhere)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
-        entries = []
+        entries: list = []
+        elsewhere: list[Request] = []
         for item in result:
-            if isinstance(item, Request) and (entry := self._entry(item)):
-                entries.append(entry)
-            yield item
+            if self._take(item, entries, elsewhere):
+                yield item
         self._done(response, entries)
+        self._hand_off(elsewhere)
+
+    def _take(self, item: Any, entries: list, elsewhere: list[Request]) -> bool:
+        """Notes a request's entry; False for a file the files process will fetch."""
+        if not isinstance(item, Request):
+            return True
+        if entry := self.entry(item):
+            entries.append(entry)
+        if item.meta.get(ELSEWHERE):
+            elsewhere.append(item)
+            return False
+        return True
 
     def _done(self, response: Response, entries: list) -> None:
         self._flush(

@@ -21,7 +21,10 @@ from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 
 from crawler import discovery
+from crawler.archive_link import session_for
 from crawler.code_source import check_job_code
+from crawler.extensions.files_process import ATTR as FILES
+from crawler.extensions.files_process import ELSEWHERE
 from crawler.extract import NotArticle, parse_html
 from crawler.extract.page_kind import (
     ARTICLE,
@@ -31,6 +34,7 @@ from crawler.extract.page_kind import (
 )
 from crawler.extract.profiles import SiteProfile, load_profiles, parse_profiles
 from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
+from crawler.middlewares.frontier import FrontierMiddleware
 from crawler.reading import Reading, is_html, page_text, read_page
 from crawler.seen import SeenSet
 from crawler.spiders.discovering import Discovering
@@ -41,6 +45,7 @@ from crawler.spiders.priorities import (
     PRIORITY_SECOND_ADDRESS,
 )
 from crawler.urls import (
+    CSS_REF,
     article_key,
     canonicalize,
     host_of,
@@ -52,8 +57,6 @@ from crawler.urls import (
 
 _HREFS = etree.XPath("//a/@href")  # compiled once: el.xpath(text) compiles on every call
 _REQUISITE_SRCS = etree.XPath("//script/@src | //img/@src")
-# url(...) and @import "..." in a stylesheet
-CSS_REF = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
 def site_profiles(settings) -> dict[str, SiteProfile]:
@@ -218,6 +221,8 @@ class VnptSpider(Discovering, Spider):
                     meta=meta,
                     dont_filter=True,
                 )
+                if entry.kind == "asset" and post is None:
+                    self._route(request)
                 self.resume_requests.append(request)
 
     def _page(self, url: str, host: str, priority: int, key: str | None = None, root: bool = False):
@@ -422,6 +427,11 @@ class VnptSpider(Discovering, Spider):
         ):
             self.crawler.stats.inc_value("govarchive/assets_held")
             return None
+        request = self.file_request(url, host, kind)
+        self._route(request)
+        return request
+
+    def file_request(self, url: str, host: str, kind: str) -> Request:
         return Request(
             url,
             callback=self._on_asset,
@@ -429,6 +439,29 @@ class VnptSpider(Discovering, Spider):
             priority=PRIORITY_ASSET,
             meta={"govarchive_site": host, "govarchive_asset": kind, "govarchive_asset_url": url},
         )
+
+    def _route(self, request: Request) -> None:
+        """Marks a file the files process takes (crawler/files): one on a host serving none
+        of this run's pages."""
+        files = getattr(self.crawler, FILES, None)
+        if files is not None and files.takes(request.url, self):
+            request.meta[ELSEWHERE] = True
+
+    def ask_for_files(self, urls: list[str], host: str) -> None:
+        """Files found outside a callback (a stylesheet's fonts and images, reported by the
+        files process): recorded in the frontier and asked for, each once."""
+        requests = [r for u in urls if (r := self._asset(u, host, "requisite")) is not None]
+        if not requests:
+            return
+        entries = [e for r in requests if (e := FrontierMiddleware.entry(r)) is not None]
+        session = session_for(self.crawler)
+        session.frontier_record(host, entries, None)
+        files = getattr(self.crawler, FILES, None)
+        for request in requests:
+            if request.meta.get(ELSEWHERE) and files is not None:
+                files.send([request])
+            else:
+                self.crawler.engine.crawl(request)
 
     def follow(
         self,
