@@ -156,13 +156,14 @@ def test_contact_url_goes_into_the_user_agent(sample_portal, tmp_path):
         "--max-pages", "1", "--contact", "https://archive.example.org/contact",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    (warc,) = (tmp_path / "warc").glob("*.warc.gz")
-    with warc.open("rb") as fh:
-        agents = {
-            r.http_headers.get_header("User-Agent")
-            for r in ArchiveIterator(fh)
-            if r.rec_type == "request"
-        }
+    agents = set()
+    for warc in (tmp_path / "warc").glob("*.warc.gz"):  # pages', and the files process's
+        with warc.open("rb") as fh:
+            agents |= {
+                r.http_headers.get_header("User-Agent")
+                for r in ArchiveIterator(fh)
+                if r.rec_type == "request"
+            }
     assert agents == {
         "govarchive/0.1.0 (+https://archive.example.org/contact; archive of Vietnamese government portals)"
     }

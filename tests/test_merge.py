@@ -226,17 +226,18 @@ def test_files_of_the_same_name_from_two_shards_both_kept(shards, sample_portal,
     own, and its captures point at it."""
     twin = tmp_path / "twin"
     shutil.copytree(shards[1], twin)
-    taken = next((shards[0] / "warc").glob("*.warc.gz")).name
-    own = next((twin / "warc").glob("*.warc.gz"))
+    taken = min((shards[0] / "warc").glob("*.warc.gz")).name
+    own = min((twin / "warc").glob("*.warc.gz"))
     own.rename(own.with_name(taken))
     con = sqlite3.connect(twin / "archive.db")
     with con:
-        con.execute("UPDATE captures SET warc_file = ? WHERE warc_file IS NOT NULL", [taken])
+        con.execute("UPDATE captures SET warc_file = ? WHERE warc_file = ?", [taken, own.name])
     con.close()
     central = tmp_path / "central"
     assert merge(central, shards[0], twin).returncode == 0
     names = sorted(p.name for p in (central / "warc").glob("*.warc.gz"))
-    assert len(names) == 2 and taken in names
+    files = [*(shards[0] / "warc").glob("*.warc.gz"), *(twin / "warc").glob("*.warc.gz")]
+    assert len(names) == len(files) and taken in names
     assert_gold_once(central, sample_portal.sites[:2])
 
 
