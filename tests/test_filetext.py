@@ -61,6 +61,20 @@ def test_scanned_page_is_ocred_with_its_confidence():
 
 
 @needs_fonts
+@needs_ocr
+def test_a_poster_sized_scan_is_rasterised_small_enough_for_its_worker():
+    """A scan saved at 20 dpi is a page 124 x 175 inches: at 300 dpi, a 2 GB image."""
+    out = io.BytesIO()
+    files.scan_image(files.SCAN).save(out, "PDF", resolution=20)
+    with BoundedWorkers(1, extract_text, timeout=120, memory_mb=1024) as pool:
+        (outcome,) = pool.map([Job("poster", (out.getvalue(),))])
+    assert outcome.error is None
+    (page,) = outcome.pages
+    assert page.method == "ocr" and page.error is None, page.error
+    assert files.token_f1(page.text, "\n".join(files.SCAN)) >= 0.9
+
+
+@needs_fonts
 def test_no_ocr_flags_the_scan_for_a_later_run():
     (page,) = read(files.scan_pdf([files.SCAN], dpi=100), options=Options(ocr=False))
     assert (page.method, page.text, page.error) == ("pdf-text", "", OCR_OFF)

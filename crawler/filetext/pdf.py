@@ -63,7 +63,7 @@ def pdf_pages(data: bytes, options: Options) -> Iterator[PageText]:
                 on_disk = workdir / "file.pdf"
                 on_disk.write_bytes(data)
             try:
-                read = ocr_pdf_page(on_disk, number, options.ocr_dpi, workdir)
+                read = ocr_pdf_page(on_disk, number, _dpi(page, options.ocr_dpi), workdir)
             except OcrUnavailable as exc:
                 yield PageText(number, tidy(raw)[0], "pdf-text", error=f"{TOOL_MISSING}{exc}")
                 continue
@@ -72,6 +72,21 @@ def pdf_pages(data: bytes, options: Options) -> Iterator[PageText]:
                 continue
             text, legacy = tidy(read.text)
             yield PageText(number, text, "ocr", confidence=read.confidence, legacy=legacy)
+
+
+MAX_PIXELS = 6000  # the long side of a rasterised page: an A4 page at 300 dpi is 3508
+
+
+def _dpi(page, dpi: int) -> int:
+    """The resolution to rasterise a page at: `dpi`, lower for a page so large (a map, a
+    poster) that its image would not fit a worker's memory."""
+    try:
+        longest = max(float(page.mediabox.width), float(page.mediabox.height)) / 72
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return dpi
+    if longest <= 0:
+        return dpi
+    return max(30, min(dpi, int(MAX_PIXELS / longest)))
 
 
 def _letters(text: str) -> int:
