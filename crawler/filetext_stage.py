@@ -35,6 +35,9 @@ UNREADABLE = "WARC record unreadable"  # not stored: a later run tries the file 
 FILE_TIMEOUT = 300.0  # seconds a file may take (a 500-page scan is cut off, its pages kept)
 FILE_MEMORY_MB = 2048  # address space a worker and its OCR tools may use
 BATCH_SECONDS = 1.0  # results written at most this long after they come back
+# Test hook, like extract's: each file written on its own, then this pause, so a test can kill
+# a run between two commits.
+PAUSE_ENV = "GOVARCHIVE_FILETEXT_PAUSE"
 
 
 @dataclass
@@ -139,6 +142,7 @@ def run_filetext(
             )
             jobs = (_job(folder.warc_dir, ref, options) for ref in files)
             start = time.monotonic()
+            pause = float(os.environ.get(PAUSE_ENV) or 0)
             batch: list[Outcome] = []
             last_write = start
             try:
@@ -147,12 +151,13 @@ def run_filetext(
                 ) as pool:
                     for outcome in pool.map(jobs):
                         batch.append(outcome)
-                        if time.monotonic() - last_write >= BATCH_SECONDS:
+                        if pause or time.monotonic() - last_write >= BATCH_SECONDS:
                             _write(db, batch, version, figures)
                             batch, last_write = [], time.monotonic()
                             figures.seconds = last_write - start
                             if progress is not None:
                                 progress(figures)
+                            time.sleep(pause)
             except WorkersFailed as exc:
                 raise ArchiveError(
                     f"{exc}: is --file-memory ({memory_mb} MB) too small for this machine?"

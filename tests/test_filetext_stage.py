@@ -225,3 +225,55 @@ def test_a_file_a_missing_tool_left_is_read_once_the_tool_is_there(crawled, tmp_
     assert second["files"] == 1
     (page,) = rows_by_path(archive)[doc_path]
     assert (page["method"], page["error"], page["legacy_encoding"]) == ("doc", None, "tcvn3")
+
+
+def test_a_killed_run_is_continued_and_each_file_read_once(crawled, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import govarchive_cmd
+
+    archive = copy_of(crawled[0], tmp_path / "f")
+    expected = len({v[0] for v in crawled[1].values()})
+    env = {**os.environ, "GOVARCHIVE_FILETEXT_PAUSE": "0.5"}
+    env.pop("GOVARCHIVE_ARCHIVE", None)
+    run = subprocess.Popen(
+        govarchive_cmd("filetext", "--archive", str(archive), "--workers", "1"),
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    db_path = archive / "archive.db"
+
+    def files_done() -> int:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            return con.execute(
+                "SELECT count(DISTINCT capture_id) FROM attachment_texts"
+            ).fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+        finally:
+            con.close()
+
+    deadline = time.monotonic() + 120
+    while files_done() < 2 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    run.send_signal(signal.SIGKILL)
+    run.wait(30)
+    before = files_done()
+    assert 2 <= before < expected
+    second = filetext(archive, "--workers", "2")
+    assert second["files"] == expected - before
+    rows = rows_by_path(archive)
+    assert set(rows) == set(crawled[1])
+    assert filetext(archive)["files"] == 0
+
+
+def test_site_and_since_filters(crawled, tmp_path):
+    archive = copy_of(crawled[0], tmp_path / "g")
+    assert filetext(archive, "--since", "2100-01-01")["files"] == 0
+    host = urlsplit(
+        sqlite3.connect(archive / "archive.db").execute("SELECT root_url FROM sites").fetchone()[0]
+    ).netloc
+    assert filetext(archive, "--site", host)["files"] == len({v[0] for v in crawled[1].values()})
