@@ -222,6 +222,51 @@ def word97_doc(paragraphs: list[str]) -> bytes:
     return _compound_file({"WordDocument": bytes(word), "1Table": bytes(table)})
 
 
+def xls_file(sheets: dict[str, list[tuple]]) -> bytes:
+    """A minimal Excel 97-2003 .xls (BIFF8 in an OLE compound file): a Workbook stream with the
+    globals (BOF, code page UTF-16, one cell format, a BOUNDSHEET per sheet) and each sheet's
+    cells as LABEL (Unicode text) and NUMBER records."""
+    import struct
+
+    def rec(kind: int, data: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(data)) + data
+
+    def bof(kind: int) -> bytes:
+        return rec(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0x41, 0x06))
+
+    bodies = []
+    for rows in sheets.values():
+        body = bof(0x0010)
+        columns = max((len(r) for r in rows), default=0)
+        body += rec(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, columns, 0))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, (int, float)):
+                    body += rec(0x0203, struct.pack("<HHHd", r, c, 0, float(value)))
+                else:
+                    text = str(value)
+                    body += rec(
+                        0x0204,
+                        struct.pack("<HHHHB", r, c, 0, len(text), 1) + text.encode("utf-16-le"),
+                    )
+        bodies.append(body + rec(0x000A, b""))
+
+    def workbook_globals(offsets: list[int]) -> bytes:
+        out = bof(0x0005) + rec(0x0042, struct.pack("<H", 1200)) + rec(0x00E0, bytes(20))
+        for name, offset in zip(sheets, offsets, strict=True):
+            encoded = name.encode("utf-16-le")
+            out += rec(0x0085, struct.pack("<IHBB", offset, 0, len(name), 1) + encoded)
+        return out + rec(0x000A, b"")
+
+    at = len(workbook_globals([0] * len(bodies)))
+    offsets = []
+    for body in bodies:
+        offsets.append(at)
+        at += len(body)
+    stream = workbook_globals(offsets) + b"".join(bodies)
+    return _compound_file({"Workbook": stream.ljust(4096, b"\0")})
+
+
 def _compound_file(streams: dict[str, bytes]) -> bytes:
     """An OLE2 compound file (version 3, 512-byte sectors), streams of 4096 bytes or more each,
     so no mini stream is needed."""

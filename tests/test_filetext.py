@@ -101,6 +101,27 @@ def test_xlsx_a_sheet_a_page():
     assert pages[1].text == "Ghi chú\nĐã duyệt"
 
 
+def test_xls_a_sheet_a_page():
+    data = files.xls_file({"Kinh phí": files.SHEET, "Ghi chú": [("Đã duyệt",)]})
+    assert sniff(data, "application/octet-stream") == "xls"
+    pages = read(data)
+    assert [(p.page, p.method) for p in pages] == [(1, "xls"), (2, "xls")]
+    assert pages[0].text.split("\n")[2:] == [
+        "1\tĐường liên thôn Nậm Mòn\t1250",
+        "2\tCầu treo Bản Phố\t830.5",
+        "3\tTrường mầm non xã Tả Van\t2100",
+    ]
+    assert pages[1].text == "Ghi chú\nĐã duyệt"
+
+
+def test_corrupt_xls_is_flagged():
+    with pytest.raises(BadFile, match="^corrupt XLS: "):
+        read(
+            files.truncated(files.xls_file({"S": files.SHEET})),
+            content_type="application/vnd.ms-excel",
+        )
+
+
 def test_tcvn3_docx_is_converted_as_article_text_is():
     (page,) = read(files.tcvn3_docx())
     assert (page.text, page.legacy) == (files.TCVN3_TEXT, "tcvn3")

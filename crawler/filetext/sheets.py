@@ -33,15 +33,20 @@ def xlsx_pages(data: bytes, options: Options) -> Iterator[PageText]:
 def xls_pages(data: bytes, options: Options) -> Iterator[PageText]:
     import xlrd
 
+    quiet = io.StringIO()  # xlrd writes its warnings on damaged files to stdout otherwise
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
-    except (xlrd.XLRDError, ValueError, KeyError, IndexError, OSError) as exc:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=quiet)
+    except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct.error, ...
         raise BadFile(f"corrupt XLS: {type(exc).__name__}: {exc}") from None
     for number in range(1, book.nsheets + 1):
         if number > options.max_pages:
             yield _long(options.max_pages, book.nsheets)
             return
-        sheet = book.sheet_by_index(number - 1)
+        try:
+            sheet = book.sheet_by_index(number - 1)
+        except Exception as exc:  # one damaged sheet: the others are still read
+            yield PageText(number, "", "xls", error=f"corrupt sheet: {type(exc).__name__}")
+            continue
         rows = (sheet.row_values(r) for r in range(sheet.nrows))
         yield _sheet(number, sheet.name, rows, "xls")
         book.unload_sheet(number - 1)
