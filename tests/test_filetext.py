@@ -127,6 +127,13 @@ def test_tcvn3_docx_is_converted_as_article_text_is():
     assert (page.text, page.legacy) == (files.TCVN3_TEXT, "tcvn3")
 
 
+def test_vni_docx_is_converted():
+    from govarchive.sampleportal.legacyfonts import to_vni
+
+    (page,) = read(files.docx_file([to_vni(files.TCVN3_TEXT)], font="VNI-Times"))
+    assert (page.text, page.legacy) == (files.TCVN3_TEXT, "vni")
+
+
 @needs_fonts
 def test_tcvn3_pdf_is_converted():
     from govarchive.sampleportal.legacyfonts import to_tcvn3
