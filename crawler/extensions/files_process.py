@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, signals
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.settings import BaseSettings
@@ -32,8 +32,18 @@ from crawler.urls import host_of
 
 logger = logging.getLogger(__name__)
 ATTR = "govarchive_files"
-FILE_FETCHED = object()  # a signal, sent with `host`: a file came back (the progress line)
-ELSEWHERE = "govarchive_elsewhere"  # a request's meta: the files process fetches it
+FILE_FETCHED = object()  # a signal, with `hosts`: files that came back, per host (progress line)
+
+
+@dataclass(slots=True)
+class FileJob:
+    """A file the files process fetches, as the spider yields it: what the frontier records of
+    a request (URL, priority, meta) without a Scrapy Request's cost or its middlewares'; the
+    frontier middleware takes it out of the spider's output and sends it."""
+
+    url: str
+    priority: int
+    meta: dict[str, Any]
 
 
 @dataclass
@@ -138,7 +148,7 @@ class FilesProcess:
         host = host_of(url)
         return host not in spider.portal_roots and host not in spider.aliases and not self.broken
 
-    def send(self, requests: list[Request]) -> None:
+    def send(self, requests: list[FileJob]) -> None:
         if self.broken or not requests:
             return
         if self.pipe is None:
@@ -191,47 +201,51 @@ class FilesProcess:
         messages = [m for m in messages if not m.get("done") and not m.get("no_room")]
         if self.broken or not messages:
             return
+        counts: Counter[str] = Counter()  # the batch's stats, added to Scrapy's at once
+        hosts: Counter[str] = Counter()
         try:
             with self.session.writing():
                 for message in messages:
-                    self.heard(message)
+                    self.heard(message, counts, hosts)
         except StorageFull:
             self.broken = True  # the session has stopped the crawl and says why
             self._write([{"stop": True}])
             return
+        stats = self.crawler.stats
+        assert stats is not None
+        for key, n in counts.items():
+            stats.inc_value(key, n)
+        self.crawler.signals.send_catch_log(FILE_FETCHED, hosts=hosts)
         if not self.jobs and self.waiting:
             self._nudge()
 
-    def heard(self, message: dict[str, Any]) -> None:
+    def heard(self, message: dict[str, Any], counts: Counter[str], hosts: Counter[str]) -> None:
         job = self.jobs.get(message["id"]) if message.get("id") is not None else None
-        stats = self.crawler.stats
-        assert stats is not None
-        self._record(message, job, job.site if job else None, stats)
+        self._record(message, job, counts, hosts)
         if job is not None and message.get("final", True):
             self.jobs.pop(message["id"], None)
 
-    def _record(self, message: dict[str, Any], job: Job | None, site: str | None, stats) -> None:
-        crawl_id = self.session.crawl_for(site)
-        frontier_url = job.frontier_url if job else None
+    def _record(
+        self, message: dict[str, Any], job: Job | None, counts: Counter[str], hosts: Counter[str]
+    ) -> None:
+        crawl_id = self.session.crawl_for(job.site if job else None)
         if "written" in message:
             written = Written.from_json(message["written"])
             captured = self.session.record_written(
-                crawl_id, written, frontier_url, job.kind if job else None
+                crawl_id, written, job.frontier_url if job else None, job.kind if job else None
             )
-            stats.inc_value("govarchive/captures")
-            stats.inc_value("govarchive/files_process/captures")
+            hosts[_name(written.url)] += 1
+            counts.update(("govarchive/captures", f"govarchive/captures/status/{written.status}"))
             if captured.refers_to:
-                stats.inc_value("govarchive/revisits")
-            stats.inc_value(f"govarchive/captures/status/{written.status}")
-            self.crawler.signals.send_catch_log(FILE_FETCHED, host=_name(written.url))
+                counts["govarchive/revisits"] += 1
+            if written.status >= 400:
+                counts["govarchive/errors"] += 1
             if "crawl_delay" in message:
                 self._crawl_delay(_name(written.url), *message["crawl_delay"])
-            if written.status >= 400:
-                stats.inc_value("govarchive/errors")
             if job is None or not message.get("final"):
                 return
             if "sha256" in message:
-                holder = (
+                held = (
                     captured.refers_to if captured.refers_to and not captured.not_modified else None
                 )
                 self.session.record_attachment_file(
@@ -239,17 +253,17 @@ class FilesProcess:
                     content_type=(written.content_type or "").split(";")[0].strip() or None,
                     size=message["body_size"],
                     sha256=message["sha256"],
-                    capture_id=holder or captured.id,
+                    capture_id=held or captured.id,
                 )
-                stats.inc_value("govarchive/attachments/stored")
+                counts["govarchive/attachments/stored"] += 1
             self._follow(message.get("refs") or [], job.site)
         elif "failed" in message and job is not None:
             self.session.capture_failure(crawl_id, job.url, "GET", str(message["failed"])[:500])
-            stats.inc_value("govarchive/fetch_errors")
-            stats.inc_value("govarchive/errors")
-            stats.inc_value("govarchive/fetch_failed")
+            counts.update(
+                ("govarchive/fetch_errors", "govarchive/errors", "govarchive/fetch_failed")
+            )
         elif "refused" in message:
-            stats.inc_value("robotstxt/forbidden")
+            counts["robotstxt/forbidden"] += 1
         if job is not None and job.frontier_url:
             self.session.frontier_done(job.site, job.frontier_url)
 
@@ -313,11 +327,14 @@ class FilesProcess:
         self.broken = True
         jobs, self.jobs = self.jobs, {}
         for job in jobs.values():
-            request = spider.file_request(job.url, job.site, job.kind)
-            request.meta.update(
-                govarchive_frontier_url=job.frontier_url, govarchive_frontier_recorded=True
-            )
-            self.crawler.engine.crawl(request)
+            meta = {
+                "govarchive_site": job.site,
+                "govarchive_asset": job.kind,
+                "govarchive_asset_url": job.url,
+                "govarchive_frontier_url": job.frontier_url,
+                "govarchive_frontier_recorded": True,
+            }
+            self.crawler.engine.crawl(spider.file_request(job.url, meta))
 
 
 def _name(url: str) -> str:

@@ -36,12 +36,17 @@ class HostActivity:
         self.recent: dict[str, deque[float]] = {}
         self.last: dict[str, float] = {}
 
-    def response(self, host: str) -> None:
+    def response(self, host: str, count: int = 1) -> None:
         now = self.clock()
         self.last[host] = now
         window = self.recent.setdefault(host, deque())
-        window.append(now)
+        window.extend([now] * count)
         _forget_before(window, now - RATE_WINDOW)
+
+    def files(self, hosts: Counter[str]) -> None:
+        """Files the files process fetched (crawler/files), per host."""
+        for host, count in hosts.items():
+            self.response(host, count)
 
     def rate(self, host: str) -> float:
         window = self.recent.get(host)
@@ -97,7 +102,7 @@ class ProgressLine:
             crawler.settings.getbool("GOVARCHIVE_PROGRESS_ALL_HOSTS"),
         )
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
-        crawler.signals.connect(ext.hosts.response, signal=FILE_FETCHED)
+        crawler.signals.connect(ext.hosts.files, signal=FILE_FETCHED)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         if not crawler.settings.getbool("GOVARCHIVE_PROGRESS"):
             return ext  # still counts per host: the end-of-crawl summary names the bound

@@ -42,6 +42,7 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 # Test hook: the process dies (exit 70) once it has reported this many jobs done, so a test can
 # show the crawl takes their files back.
 DIE_AFTER = "GOVARCHIVE_FILES_DIE_AFTER"
+NICENESS = 5
 _END = object()
 
 
@@ -341,6 +342,10 @@ def _decoded(body: bytes, headers: list[tuple[str, str]]) -> bytes:
 
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle: it says stop
+    # The crawl's process is the one the run waits on (it parses every page); this one keeps
+    # up with a few files in hand, so on a busy machine the crawl goes first.
+    with suppress(OSError):
+        os.nice(NICENESS)
     config = Config.from_json(json.loads(sys.stdin.readline()))
     run = FilesRun(config, sys.stdout)
     writer = threading.Thread(target=run.write_all)

@@ -18,7 +18,7 @@ from scrapy.http import Response
 
 from archive.session import ArchiveSession
 from crawler.archive_link import session_for
-from crawler.extensions.files_process import ATTR, ELSEWHERE
+from crawler.extensions.files_process import ATTR, FileJob
 
 RESUME_META = (
     "govarchive_site",
@@ -43,13 +43,13 @@ class FrontierMiddleware:
     def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
         return cls(session_for(crawler), crawler)
 
-    def _hand_off(self, requests: list[Request]) -> None:
+    def _hand_off(self, requests: list[FileJob]) -> None:
         files = getattr(self.crawler, ATTR, None)
         if files is not None:
             files.send(requests)
 
     @staticmethod
-    def entry(request: Request) -> tuple[str, str, int, dict[str, Any]] | None:
+    def entry(request: Request | FileJob) -> tuple[str, str, int, dict[str, Any]] | None:
         meta = request.meta
         if not meta.get("govarchive_site") or meta.get("govarchive_frontier_recorded"):
             return None
@@ -69,18 +69,18 @@ class FrontierMiddleware:
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for item in start:
-            if isinstance(item, Request) and (entry := self.entry(item)):
-                self._flush(item.meta["govarchive_site"], [entry], None)
-            if isinstance(item, Request) and item.meta.get(ELSEWHERE):
+            if isinstance(item, FileJob):
                 self._hand_off([item])  # a resumed crawl's file, recorded long ago
                 continue
+            if isinstance(item, Request) and (entry := self.entry(item)):
+                self._flush(item.meta["govarchive_site"], [entry], None)
             yield item
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         entries: list = []
-        elsewhere: list[Request] = []
+        elsewhere: list[FileJob] = []
         async for item in result:
             if self._take(item, entries, elsewhere):
                 yield item
@@ -89,20 +89,20 @@ class FrontierMiddleware:
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
         entries: list = []
-        elsewhere: list[Request] = []
+        elsewhere: list[FileJob] = []
         for item in result:
             if self._take(item, entries, elsewhere):
                 yield item
         self._done(response, entries)
         self._hand_off(elsewhere)
 
-    def _take(self, item: Any, entries: list, elsewhere: list[Request]) -> bool:
+    def _take(self, item: Any, entries: list, elsewhere: list[FileJob]) -> bool:
         """Notes a request's entry; False for a file the files process will fetch."""
-        if not isinstance(item, Request):
+        if not isinstance(item, (Request, FileJob)):
             return True
         if entry := self.entry(item):
             entries.append(entry)
-        if item.meta.get(ELSEWHERE):
+        if isinstance(item, FileJob):
             elsewhere.append(item)
             return False
         return True

@@ -24,7 +24,7 @@ from crawler import discovery
 from crawler.archive_link import session_for
 from crawler.code_source import check_job_code
 from crawler.extensions.files_process import ATTR as FILES
-from crawler.extensions.files_process import ELSEWHERE
+from crawler.extensions.files_process import FileJob
 from crawler.extract import NotArticle, parse_html
 from crawler.extract.page_kind import (
     ARTICLE,
@@ -122,7 +122,7 @@ class VnptSpider(Discovering, Spider):
         self.barren_per_pattern = 40
         self.barren_patterns: Counter[str] = Counter()
         self.max_per_pattern = 2000
-        self.resume_requests: list[Request] = []
+        self.resume_requests: list[Request | FileJob] = []
         self.on_give_up: Callable[[Request], None] | None = None
         # When the archive last confirmed the article at a URL (aware UTC), for sitemap lastmod.
         self.article_seen_at: Callable[[str, str], Any] | None = None
@@ -168,7 +168,7 @@ class VnptSpider(Discovering, Spider):
             crawler.signals.connect(spider.readers.close, signal=signals.spider_closed)
         return spider
 
-    async def start(self) -> AsyncIterator[Request]:
+    async def start(self) -> AsyncIterator[Request | FileJob]:
         for host, url in self.portal_roots.items():
             if host in self.resumed_hosts:
                 continue
@@ -221,8 +221,10 @@ class VnptSpider(Discovering, Spider):
                     meta=meta,
                     dont_filter=True,
                 )
-                if entry.kind == "asset" and post is None:
-                    self._route(request)
+                files = getattr(self.crawler, FILES, None)
+                if entry.kind == "asset" and files is not None and files.takes(entry.url, self):
+                    self.resume_requests.append(FileJob(entry.url, entry.priority, meta))
+                    continue
                 self.resume_requests.append(request)
 
     def _page(self, url: str, host: str, priority: int, key: str | None = None, root: bool = False):
@@ -400,7 +402,7 @@ class VnptSpider(Discovering, Spider):
         self.article_shapes.setdefault(host, set()).add(url_shape(url))
         return True
 
-    def requisites(self, response: Response, doc, host: str) -> Iterator[Request]:
+    def requisites(self, response: Response, doc, host: str) -> Iterator[Request | FileJob]:
         """What a replay of the page needs besides its text: stylesheets, scripts, icons and
         images (layout ones too), each fetched once per crawl, from any host."""
         urls = list(_REQUISITE_SRCS(doc))
@@ -413,8 +415,9 @@ class VnptSpider(Discovering, Spider):
             if request is not None:
                 yield request
 
-    def _asset(self, url: str, host: str, kind: str) -> Request | None:
-        """A request for a file the archive keeps without crawling it; None once asked for."""
+    def _asset(self, url: str, host: str, kind: str) -> Request | FileJob | None:
+        """A request for a file the archive keeps without crawling it (a FileJob when the
+        files process takes it: a host serving none of this run's pages); None once asked."""
         if not url.startswith(("http://", "https://")) or url in self.assets_seen:
             return None
         self.assets_seen.add(url)
@@ -427,41 +430,35 @@ class VnptSpider(Discovering, Spider):
         ):
             self.crawler.stats.inc_value("govarchive/assets_held")
             return None
-        request = self.file_request(url, host, kind)
-        self._route(request)
-        return request
+        meta = {"govarchive_site": host, "govarchive_asset": kind, "govarchive_asset_url": url}
+        files = getattr(self.crawler, FILES, None)
+        if files is not None and files.takes(url, self):
+            return FileJob(url, PRIORITY_ASSET, meta)
+        return self.file_request(url, meta)
 
-    def file_request(self, url: str, host: str, kind: str) -> Request:
+    def file_request(self, url: str, meta: dict[str, Any]) -> Request:
         return Request(
             url,
             callback=self._on_asset,
             errback=self._on_error,
             priority=PRIORITY_ASSET,
-            meta={"govarchive_site": host, "govarchive_asset": kind, "govarchive_asset_url": url},
+            meta=meta,
         )
-
-    def _route(self, request: Request) -> None:
-        """Marks a file the files process takes (crawler/files): one on a host serving none
-        of this run's pages."""
-        files = getattr(self.crawler, FILES, None)
-        if files is not None and files.takes(request.url, self):
-            request.meta[ELSEWHERE] = True
 
     def ask_for_files(self, urls: list[str], host: str) -> None:
         """Files found outside a callback (a stylesheet's fonts and images, reported by the
         files process): recorded in the frontier and asked for, each once."""
-        requests = [r for u in urls if (r := self._asset(u, host, "requisite")) is not None]
-        if not requests:
+        asked = [r for u in urls if (r := self._asset(u, host, "requisite")) is not None]
+        if not asked:
             return
-        entries = [e for r in requests if (e := FrontierMiddleware.entry(r)) is not None]
-        session = session_for(self.crawler)
-        session.frontier_record(host, entries, None)
+        entries = [e for r in asked if (e := FrontierMiddleware.entry(r)) is not None]
+        session_for(self.crawler).frontier_record(host, entries, None)
         files = getattr(self.crawler, FILES, None)
-        for request in requests:
-            if request.meta.get(ELSEWHERE) and files is not None:
-                files.send([request])
-            else:
-                self.crawler.engine.crawl(request)
+        for one in asked:
+            if isinstance(one, FileJob) and files is not None:
+                files.send([one])
+            elif isinstance(one, Request):
+                self.crawler.engine.crawl(one)
 
     def follow(
         self,
