@@ -158,7 +158,8 @@ def main() -> None:
     print(f"# crawl benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(f"machine: {platform.machine()}, {platform.processor() or '?'}; "
           f"CPython {platform.python_version()}; scrapy {version('scrapy')}, lxml {version('lxml')}")  # fmt: skip
-    compared = ("bare", "bare-items1", "full-no-assets", "full-no-assets-w1", "full", "full-w1")
+    compared = ("bare", "bare-items1", "full-no-assets", "full-no-assets-w1", "full", "full-w1",
+                "full-inside")  # fmt: skip
     runs: dict[str, list[dict]] = {mode: [] for mode in compared}
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -168,7 +169,10 @@ def main() -> None:
         url = portal.sites[0].home_url()
         for n in range(args.rounds):
             for mode in compared:
-                runs[mode].append(crawl_one(mode, url, work / f"{n}"))
+                server_before = _server_cpu(portal)
+                row = crawl_one(mode, url, work / f"{n}")
+                row["server_cpu_seconds"] = round(_server_cpu(portal) - server_before, 2)
+                runs[mode].append(row)
         rows = [min(runs[m], key=lambda r: abs(rate(r) - statistics.median(map(rate, runs[m]))))
                 for m in compared]  # fmt: skip
         w = wget(url, work)
@@ -180,10 +184,13 @@ def main() -> None:
           f"the first three rows: the median of {args.rounds} interleaved rounds")  # fmt: skip
     print(
         f"{'crawl':<22} {'seconds':>8} {'HTML pages':>10} {'responses':>9} {'pages/s':>8} {'vs bare':>8} {'peak RSS MB':>11}"
+        f"  CPU s: crawl / its children / portal server"
     )
     for row in rows:
         print(f"{row['mode']:<22} {row['seconds']:>8.2f} {row['html_pages']:>10} {row['responses']:>9} "
-              f"{rate(row):>8.1f} {rate(row) / bare:>7.2f}x {row.get('peak_rss_mb', ''):>11}")  # fmt: skip
+              f"{rate(row):>8.1f} {rate(row) / bare:>7.2f}x {row.get('peak_rss_mb', ''):>11}"
+              f"  {row.get('cpu_seconds', '-')} / {row.get('children_cpu_seconds', '-')}"
+              f" / {row.get('server_cpu_seconds', '-')}")  # fmt: skip
     print("(pages/s counts HTML pages; 'full' also fetches every article's images and attachments;")
     print(" bare-items1 is bare Scrapy with CONCURRENT_ITEMS=1, as govarchive runs)")
     for base in ("bare", "bare-items1"):
@@ -197,23 +204,31 @@ def main() -> None:
         per_round = [rate(o) / rate(b) for o, b in zip(runs[mode], runs["bare"], strict=True)]
         print(f"{mode} vs bare: {rate(rows[compared.index(mode)]) / bare:.2f}x "
               f"(rounds: {', '.join(f'{r:.2f}' for r in per_round)})")  # fmt: skip
-    print("(-w1: pages read in one worker process, GOVARCHIVE_EXTRACT_WORKERS=1)")
+    print("(-w1: pages read in one worker process, GOVARCHIVE_EXTRACT_WORKERS=1; full-inside: the")
+    print(
+        " storage host's files fetched by Scrapy in the crawl's process, GOVARCHIVE_FILES_PROCESS=0)"
+    )
 
     workers_section(args.articles)
 
     sizes = [int(s) for s in args.rss.split(",") if s]
     if sizes:
-        print(f"\n{'portal articles':>15} {'pages':>7} {'seconds':>8} {'peak RSS MB':>11}")
+        print(
+            "\nfull crawls (files too), peak RSS of the crawl's process and of the files process:"
+        )
+        print(
+            f"{'portal articles':>15} {'pages':>7} {'seconds':>8} {'peak RSS MB':>11} {'files process MB':>16}"
+        )
         first = None
         for size in sizes:
             with (
                 tempfile.TemporaryDirectory() as tmp,
                 SamplePortalProcess(("bench",), articles=size) as portal,
             ):
-                row = crawl_one("full-no-assets", portal.sites[0].home_url(), Path(tmp))
+                row = crawl_one("full", portal.sites[0].home_url(), Path(tmp))
             first = first or row["peak_rss_mb"]
             print(f"{size:>15} {row['html_pages']:>7} {row['seconds']:>8.1f} {row['peak_rss_mb']:>11} "
-                  f"({row['peak_rss_mb'] / first - 1:+.0%})")  # fmt: skip
+                  f"({row['peak_rss_mb'] / first - 1:+.0%}) {row['children_peak_rss_mb']:>10}")  # fmt: skip
 
 
 if __name__ == "__main__":

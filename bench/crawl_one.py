@@ -1,8 +1,10 @@
 """One measured crawl, in its own process so its peak memory is its own. Prints one JSON line.
 
-python -m bench.crawl_one full|full-no-assets|full-w1|full-no-assets-w1|bare|bare-items1 URL DIR
+python -m bench.crawl_one full|full-inside|full-no-assets|full-w1|full-no-assets-w1|bare|bare-items1 URL DIR
 
-A -w1 mode reads pages in one worker process (GOVARCHIVE_EXTRACT_WORKERS=1).
+A -w1 mode reads pages in one worker process (GOVARCHIVE_EXTRACT_WORKERS=1); full-inside fetches
+the storage host's files in the crawl's own process (GOVARCHIVE_FILES_PROCESS=False), as before
+issue 16. cpu_seconds is the crawl's process, children_cpu_seconds its worker and files processes.
 
 bare-items1 is the bare crawl with CONCURRENT_ITEMS=1, the one Scrapy setting govarchive
 changes for speed, so the ratio can be read against Scrapy tuned the same way.
@@ -72,13 +74,16 @@ def bare(url: str, items: int = 100) -> dict[str, Any]:
     return crawler.stats.get_stats()
 
 
-def full(url: str, archive: str, assets: bool, readers: int = 0) -> dict[str, Any]:
+def full(
+    url: str, archive: str, assets: bool, readers: int = 0, files_process: bool = True
+) -> dict[str, Any]:
     from crawler.run import run_crawl
 
     stats: dict[str, Any] = {}
     overrides = {
         "GOVARCHIVE_FETCH_ASSETS": assets,
         "GOVARCHIVE_EXTRACT_WORKERS": readers,
+        "GOVARCHIVE_FILES_PROCESS": files_process,
         "LOG_LEVEL": "WARNING",
     }
     report = run_crawl(
@@ -87,6 +92,11 @@ def full(url: str, archive: str, assets: bool, readers: int = 0) -> dict[str, An
     stats["finish_reason"] = report.finish_reason
     stats["_site"] = report.sites[0].__dict__ if report.sites else {}
     return stats
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return round(usage.ru_utime + usage.ru_stime, 2)
 
 
 def main() -> None:
@@ -98,7 +108,11 @@ def main() -> None:
         html_pages = pages
     else:  # the parent counts what the archive holds: queries here would add to our peak RSS
         readers = 1 if mode.endswith("-w1") else 0  # pages read in a worker process
-        stats = full(url, archive, assets=mode.removesuffix("-w1") == "full", readers=readers)
+        base = mode.removesuffix("-w1")
+        stats = full(
+            url, archive, assets=base in ("full", "full-inside"), readers=readers,
+            files_process=base != "full-inside",
+        )  # fmt: skip
         pages = html_pages = None
     elapsed = time.perf_counter() - started
     print(json.dumps({
@@ -108,11 +122,10 @@ def main() -> None:
         "html_pages": html_pages,
         "articles": stats.get("articles"),
         "peak_rss_mb": peak_rss_mb(),
-        "cpu_seconds": round(
-            resource.getrusage(resource.RUSAGE_SELF).ru_utime
-            + resource.getrusage(resource.RUSAGE_SELF).ru_stime,
-            2,
-        ),
+        "cpu_seconds": _cpu(resource.RUSAGE_SELF),
+        "children_cpu_seconds": _cpu(resource.RUSAGE_CHILDREN),
+        # the largest child's peak (the files process or a worker), in MB
+        "children_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }))  # fmt: skip
 
 
