@@ -44,11 +44,12 @@ def main() -> None:
     import archive.tx
     import archive.warc
     import crawler.pipelines.store
+    import crawler.reading
     import crawler.run
     import crawler.spiders.vnpt as spider
 
     _timed(spider, "parse_html", "parse HTML (lxml)")
-    _timed(spider, "extract_article", "article extraction")
+    _timed(crawler.reading, "extract_article", "article extraction")  # read_page's extractor
     _timed(spider.VnptSpider, "follow", "link following", generator=True)
     _timed(archive.warc.WarcWriter, "write_exchange", "WARC records + CDXJ line")
     _timed(archive.session.ArchiveSession, "capture", "capture rows (SQLite)")
