@@ -228,7 +228,7 @@ def main() -> None:
                 row = crawl_one("full", portal.sites[0].home_url(), Path(tmp))
             first = first or row["peak_rss_mb"]
             print(f"{size:>15} {row['html_pages']:>7} {row['seconds']:>8.1f} {row['peak_rss_mb']:>11} "
-                  f"({row['peak_rss_mb'] / first - 1:+.0%}) {row['children_peak_rss_mb']:>10}")  # fmt: skip
+                  f"({row['peak_rss_mb'] / first - 1:+.0%}) {row['files_process_peak_rss_mb']:>10}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -90,6 +90,7 @@ def full(
         [url], archive=archive, delay=0, concurrency=CONCURRENCY, overrides=overrides
     )
     stats["finish_reason"] = report.finish_reason
+    stats["files_process_peak_rss_mb"] = report.files_process_peak_rss_mb
     stats["_site"] = report.sites[0].__dict__ if report.sites else {}
     return stats
 
@@ -124,8 +125,7 @@ def main() -> None:
         "peak_rss_mb": peak_rss_mb(),
         "cpu_seconds": _cpu(resource.RUSAGE_SELF),
         "children_cpu_seconds": _cpu(resource.RUSAGE_CHILDREN),
-        # the largest child's peak (the files process or a worker), in MB
-        "children_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "files_process_peak_rss_mb": stats.get("files_process_peak_rss_mb"),
     }))  # fmt: skip
 
 

@@ -70,6 +70,7 @@ class CrawlReport:
     finish_reason: str = ""
     bound_host: str | None = None  # the host still answering when all others were done
     bound_alone_seconds: float = 0.0  # for how long it was the only one
+    files_process_peak_rss_mb: float | None = None  # crawler/files, when it ran
 
     @property
     def ok(self) -> bool:
@@ -232,6 +233,9 @@ def _run(
     report.finish_reason = str(crawler.stats.get_value("finish_reason", ""))
     report.bound_host = crawler.stats.get_value("govarchive/bound_host")
     report.bound_alone_seconds = float(crawler.stats.get_value("govarchive/bound_alone_seconds", 0))
+    report.files_process_peak_rss_mb = crawler.stats.get_value(
+        "govarchive/files_process/peak_rss_mb"
+    )
     session = getattr(crawler, "_govarchive_session", None)
     if session is not None and session.halted:
         then = (

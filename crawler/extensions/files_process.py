@@ -195,6 +195,10 @@ class FilesProcess:
         for message in messages:
             if message.get("done"):
                 self.files = list(message.get("files", []))
+                assert self.crawler.stats is not None
+                self.crawler.stats.set_value(
+                    "govarchive/files_process/peak_rss_mb", message.get("peak_rss_mb")
+                )
             if message.get("no_room") and not self.broken:
                 self.broken = True
                 self.session.halt(str(message["no_room"]))  # stops the crawl, says why

@@ -11,7 +11,7 @@ From it, in order, each line only once its WARC records are durable:
   {"id", "failed": reason}    given up after the retries
   {"id", "refused": reason}   not fetched (robots.txt)
   {"no_room": reason}         the disk is full: nothing more is written
-  {"done": true, "files": [WARC file names]}  the last line
+  {"done": true, "files": [WARC file names], "peak_rss_mb"}  the last line
 """
 
 from __future__ import annotations

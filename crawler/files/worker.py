@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -43,6 +44,7 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 # show the crawl takes their files back.
 DIE_AFTER = "GOVARCHIVE_FILES_DIE_AFTER"
 NICENESS = 5
+RECENT_ORIGINALS = 4096  # far more than a commit interval's worth of files
 _END = object()
 
 
@@ -91,7 +93,9 @@ class FilesRun:
         )
         self.hosts: dict[str, Host] = {}
         self.writes: queue.Queue[Any] = queue.Queue()
-        self.originals: dict[str, RevisitOf] = {}  # payloads this process wrote, by digest
+        # Payloads this process wrote lately, by digest: the archive finds them once the crawl
+        # has committed their rows (twice a second), so only the latest few are needed here.
+        self.originals: OrderedDict[str, RevisitOf] = OrderedDict()
         self.stopping = threading.Event()
         self.ending = threading.Event()
         self._outstanding = 0
@@ -253,7 +257,8 @@ class FilesRun:
                 break
         with suppress(OSError):  # a full disk was reported already
             self.warc.close()
-        self._send(json.dumps({"done": True, "files": self.warc.files}) + "\n")
+        done = {"done": True, "files": self.warc.files, "peak_rss_mb": _peak_rss_mb()}
+        self._send(json.dumps(done) + "\n")
 
     def _drain(self) -> None:
         """After the disk filled: the jobs under way finish unrecorded, then the process ends."""
@@ -293,6 +298,8 @@ class FilesRun:
             self.originals[location.payload_digest] = RevisitOf(
                 ex.url, iso_utc(ex.fetched_at), location.response_record_id, location.payload_digest
             )
+            if len(self.originals) > RECENT_ORIGINALS:
+                self.originals.popitem(last=False)
         ctype = _header(ex, "content-type")
         return written_of(ex, ctype, location, revisit, refers_to).as_json()
 
@@ -302,6 +309,19 @@ class FilesRun:
             self.out.flush()
         except (BrokenPipeError, ValueError):
             self.stopping.set()  # the crawl is gone: nobody records what we fetch
+
+
+def _peak_rss_mb() -> float | None:
+    """This process's peak RSS since it started (VmHWM; ru_maxrss would count the crawl's
+    pages it shared between fork and exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 def load_object(path: str) -> Any:
