@@ -10,9 +10,7 @@ a.sql("SELECT category, count(*) AS n FROM articles GROUP BY category")
 
 from __future__ import annotations
 
-import gzip
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +26,7 @@ from archive.lock import ArchiveLock
 from archive.readonly import guard, refused
 from archive.schema import migrations
 from archive.search import Hit, article_filters, search
-from archive.warc import read_record
+from archive.warc import decoded_payload, read_record
 
 
 @dataclass(frozen=True)
@@ -173,11 +171,7 @@ class Archive:
                     return None
                 name, offset = held
         http, body = read_record(self.folder.warc_dir / name, offset)
-        encoding = (http.get_header("Content-Encoding") or "").lower().strip()
-        if encoding in ("gzip", "x-gzip"):
-            body = gzip.decompress(body)
-        elif encoding == "deflate":
-            body = zlib.decompress(body)
+        body = decoded_payload(body, http.headers)
         return CapturedPage(
             url=url,
             capture_id=int(capture_id),

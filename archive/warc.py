@@ -12,6 +12,8 @@ import hashlib
 import io
 import os
 import socket
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -91,6 +93,31 @@ def read_record(path: Path, offset: int, body: bool = True) -> tuple[StatusAndHe
         record = next(iter(ArchiveIterator(fh)))
         payload = record.raw_stream.read() if body and record.rec_type == "response" else b""
         return record.http_headers, payload
+
+
+def decoded_payload(body: bytes, headers: Iterable[tuple[str, str]]) -> bytes:
+    """A payload as a reader gets it: its Content-Encoding undone (gzip, deflate with or without
+    its zlib header, br when brotli is installed; several, last applied first). A body that does
+    not decode as it claims is given as stored."""
+    codings = next((v for k, v in headers if k.lower() == "content-encoding"), "")
+    for coding in reversed([c.strip().lower() for c in codings.split(",") if c.strip()]):
+        try:
+            if coding in ("gzip", "x-gzip"):
+                body = zlib.decompress(body, 47)
+            elif coding == "deflate":
+                try:
+                    body = zlib.decompress(body)
+                except zlib.error:
+                    body = zlib.decompress(body, -15)
+            elif coding == "br":
+                import brotli  # Scrapy's optional decoder for br; absent, the body stays as is
+
+                body = brotli.decompress(body)
+            elif coding != "identity":
+                return body
+        except Exception:  # noqa: BLE001 - zlib.error, ImportError, brotli.error: as stored
+            return body
+    return body
 
 
 def payload_digest(body: bytes) -> str:

@@ -281,3 +281,30 @@ def test_scan_from_a_record_boundary_keeps_the_records_after_it(tmp_path):
     [path] = tmp_path.glob("*.warc.gz")
     scan = scan_warc(path, check_digests=False, start=second.offset)
     assert scan.records == 4 and scan.good_end == scan.size == path.stat().st_size
+
+
+def test_payloads_are_decoded_as_a_reader_gets_them():
+    """gzip, deflate with and without its zlib header, br, and two codings in a row; a body
+    that does not decode as its header claims is given as stored."""
+    import gzip
+    import zlib
+
+    import brotli
+
+    from archive.warc import decoded_payload
+
+    text = "Ủy ban nhân dân tỉnh Lào Cai".encode() * 20
+    raw_deflate = zlib.compressobj(wbits=-15)
+    raw = raw_deflate.compress(text) + raw_deflate.flush()
+    cases = {
+        "gzip": gzip.compress(text),
+        "deflate": zlib.compress(text),
+        "Deflate": raw,
+        "br": brotli.compress(text),
+        "gzip, br": brotli.compress(gzip.compress(text)),
+        "identity": text,
+    }
+    for coding, body in cases.items():
+        assert decoded_payload(body, [("Content-Encoding", coding)]) == text, coding
+    assert decoded_payload(text, []) == text
+    assert decoded_payload(b"not gzip", [("content-encoding", "gzip")]) == b"not gzip"

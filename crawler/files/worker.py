@@ -17,7 +17,6 @@ import signal
 import sys
 import threading
 import time
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import suppress
@@ -32,7 +31,7 @@ from archive.db import ArchiveDB
 from archive.errors import no_room
 from archive.records import revisit_for, written_of
 from archive.resume import recorded_response
-from archive.warc import HttpExchange, RevisitOf, WarcWriter, payload_digest
+from archive.warc import HttpExchange, RevisitOf, WarcWriter, decoded_payload, payload_digest
 from crawler.files.fetch import FetchError, Limits, fetch, pool_for
 from crawler.files.hosts import HostPace, Manners
 from crawler.files.protocol import Config
@@ -195,7 +194,7 @@ class FilesRun:
             except FetchError:
                 host.pace.read_robots("")  # unreachable: everything allowed, as Scrapy does
                 return
-            text = _decoded(ex.body, ex.response_headers) if ex.status == 200 else b""
+            text = decoded_payload(ex.body, ex.response_headers) if ex.status == 200 else b""
             asked = host.pace.read_robots(text.decode("utf-8", "replace"))
             delay = (asked, host.pace.floor) if asked else None
             self.writes.put(("captured", {"id": None, "url": url, "kind": None}, ex, False, delay))
@@ -206,7 +205,7 @@ class FilesRun:
             for crawl_id in self.config.crawls:
                 held = recorded_response(self.db.db, self.warc_dir, crawl_id, url)
                 if held is not None:
-                    body = _decoded(held.body, held.headers) if held.status == 200 else b""
+                    body = decoded_payload(held.body, held.headers) if held.status == 200 else b""
                     return body.decode("utf-8", "replace")
         return None
 
@@ -274,7 +273,7 @@ class FilesRun:
         if job["id"] is None and len(item) > 4 and item[4]:
             message["crawl_delay"] = item[4]  # robots.txt's, and what this process uses
         if final and ex.status == 200:
-            body = _decoded(ex.body, ex.response_headers)
+            body = decoded_payload(ex.body, ex.response_headers)
             if job["kind"] == "attachment":
                 message["body_size"] = len(body)
                 message["sha256"] = hashlib.sha256(body).hexdigest()
@@ -341,23 +340,6 @@ def _header(ex: HttpExchange, name: str) -> str | None:
         if key.lower() == name:
             return value
     return None
-
-
-def _decoded(body: bytes, headers: list[tuple[str, str]]) -> bytes:
-    """The body as a reader gets it (gzip or deflate undone), for its hash and its text."""
-    encoding = next((v for k, v in headers if k.lower() == "content-encoding"), "")
-    encoding = encoding.strip().lower()
-    try:
-        if encoding in ("gzip", "x-gzip"):
-            return zlib.decompress(body, 47)
-        if encoding == "deflate":
-            try:
-                return zlib.decompress(body)
-            except zlib.error:
-                return zlib.decompress(body, -15)
-    except zlib.error:
-        return body
-    return body
 
 
 def main() -> None:
