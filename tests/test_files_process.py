@@ -119,3 +119,60 @@ def test_a_files_process_that_dies_loses_nothing(portal, tmp_path):
     assert held["attachments"] == holdings(reference)["attachments"]
     check_archive(archive)
     assert "finished" in done.stdout or done.returncode == 0
+
+
+def _files_process_of(pid: int) -> int | None:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    for child in children:
+        try:
+            if b"crawler.files.worker" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return int(child)
+        except OSError:
+            continue
+    return None
+
+
+def test_the_files_process_ends_with_a_killed_crawl_and_resume_finishes(tmp_path):
+    """SIGKILL the crawl while files are being fetched: its files process does not outlive it
+    (stdin closed without a word, it exits), and the resumed crawl ends clean."""
+    import os
+    import signal
+    import time
+
+    from tests.conftest import govarchive_cmd
+    from tests.test_resume import assert_complete_once
+
+    with SamplePortalProcess(TESTED_PROFILES, delay=0.1) as slow:
+        urls = [s.home_url() for s in slow.sites]
+        archive = tmp_path / "archive"
+        args = ["crawl", *urls, "--archive", str(archive), "--delay", "0", "--concurrency", "2"]
+        proc = subprocess.Popen(govarchive_cmd(*args), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)  # fmt: skip
+        deadline = time.monotonic() + 60
+        files_pid = None
+        while files_pid is None and time.monotonic() < deadline and proc.poll() is None:
+            files_pid = _files_process_of(proc.pid)
+            time.sleep(0.05)
+        assert files_pid is not None, "no files process while the crawl ran"
+        time.sleep(0.5)  # files under way
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{files_pid}").exists() and time.monotonic() < deadline:
+            gone = (
+                Path(f"/proc/{files_pid}/status").read_text()
+                if Path(f"/proc/{files_pid}").exists()
+                else ""
+            )
+            if "State:\tZ" in gone:
+                break
+            time.sleep(0.05)
+        status = Path(f"/proc/{files_pid}/status")
+        assert not status.exists() or "State:\tZ" in status.read_text(), "files process lives on"
+        resumed = run_cli(*args, "--resume", "--concurrency", "8")
+        assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+        assert_complete_once(slow, archive)
+        check_archive(archive)

@@ -361,8 +361,11 @@ def main() -> None:
             run.end(stop="stop" in message)
             ended = True
             break
-    if not ended:  # stdin closed without a word: the crawl is gone
-        run.end(stop=True)
+    if not ended:
+        # Stdin closed without a word: the crawl was killed. Nobody will record what this
+        # process fetches, and a resumed crawl may soon repair the tails of the WARC files:
+        # stop writing now (each record went out in one write, so the file ends whole).
+        os._exit(0)
     writer.join()
 
 
