@@ -1,0 +1,88 @@
+"""Documents found on a page from what it says (crawler/extract/documents.py, issue 17): lists in
+two table skins, detail pages in three, and a data table that is not a document list."""
+
+from __future__ import annotations
+
+from crawler.extract import parse_html
+from crawler.extract.documents import document_on_page, documents_in_lists
+
+BASE = "http://portal.example/van-ban/"
+
+LIST_A = """<html><body><div class="vb-list"><table>
+<thead><tr><th>STT</th><th>Số ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th><th>Tải về</th></tr></thead>
+<tbody>
+<tr><td>1</td><td><a href="/van-ban/chi-tiet?id=71">71/2024/QĐ-UBND</a></td><td>20/12/2024</td>
+<td>Ban hành Quy định quản lý chợ trên địa bàn tỉnh</td>
+<td><a href="//storage.example/gov/VanBan/2024/12/20/QDPQ-71-2024.pdf">Tải về</a></td></tr>
+<tr><td>2</td><td><a href="/van-ban/chi-tiet?id=193">193/KH-UBND</a></td><td>05/03/2024</td>
+<td>Kế hoạch cải cách hành chính năm 2024</td><td></td></tr>
+</tbody></table></div></body></html>"""
+
+LIST_B = """<html><body><table class="grid">
+<tr><td><b>Trích yếu nội dung</b></td><td><b>Số/Ký hiệu</b></td><td><b>Ngày BH</b></td>
+<td><b>Cơ quan ban hành</b></td><td><b>File đính kèm</b></td></tr>
+<tr><td>Về việc tăng cường phòng cháy chữa cháy</td><td>706/UBND-VP7</td><td>1/2/2023</td>
+<td>UBND huyện Bắc Hà</td><td><a href="files/cv706.docx">cv706.docx</a></td></tr>
+<tr><td colspan="5">Trang 1 2 3</td></tr>
+</table></body></html>"""
+
+DETAIL_DL = """<html><body><h1>Quyết định 71/2024/QĐ-UBND</h1><dl>
+<dt>Số ký hiệu:</dt><dd>71/2024/QĐ-UBND</dd><dt>Ngày ban hành:</dt><dd>20/12/2024</dd>
+<dt>Ngày hiệu lực:</dt><dd>01/01/2025</dd><dt>Người ký:</dt><dd>Nguyễn Văn A</dd>
+<dt>Trích yếu:</dt><dd>Ban hành Quy định quản lý chợ trên địa bàn tỉnh</dd>
+<dt>Tệp đính kèm:</dt><dd><a href="/Uploads/qd71.pdf">qd71.pdf</a></dd></dl></body></html>"""
+
+DETAIL_TABLE = """<html><body><table>
+<tr><td>Loại văn bản</td><td>Kế hoạch</td></tr><tr><td>Số hiệu</td><td>193/KH-UBND</td></tr>
+<tr><td>Lĩnh vực</td><td>Cải cách hành chính</td></tr><tr><td>Ngày ban hành</td><td>05/03/2024</td></tr>
+<tr><td>Trích yếu</td><td>Kế hoạch cải cách hành chính năm 2024</td></tr></table></body></html>"""
+
+DETAIL_LINES = """<html><body><div class="content">
+<p>Số văn bản: 12/2023/NQ-HĐND</p><p>Cơ quan ban hành: HĐND tỉnh Lào Cai</p>
+<p>Ngày ban hành: 08/12/2023</p><p>Trích yếu: Quy định mức chi hỗ trợ</p></div></body></html>"""
+
+NOT_DOCUMENTS = """<html><body><p>Kết quả thu ngân sách</p><table>
+<tr><th>Huyện</th><th>Thu (tỷ đồng)</th><th>Ngày cập nhật</th></tr>
+<tr><td>Bắc Hà</td><td>120</td><td>01/02/2024</td></tr></table></body></html>"""
+
+
+def test_a_list_with_its_header_in_th_cells():
+    found = documents_in_lists(parse_html(LIST_A), BASE)
+    assert [d.number.text for d in found] == ["71/2024/QĐ-UBND", "193/KH-UBND"]
+    first, second = found
+    assert first.issued_at == "2024-12-20T00:00:00+07:00"
+    assert first.abstract == "Ban hành Quy định quản lý chợ trên địa bàn tỉnh"
+    assert first.kind == "Quyết định" and second.kind == "Kế hoạch"
+    assert first.files == ["http://storage.example/gov/VanBan/2024/12/20/QDPQ-71-2024.pdf"]
+    assert first.detail_url == "http://portal.example/van-ban/chi-tiet?id=71"
+    assert second.files == []
+
+
+def test_a_list_in_another_skin_other_wording_and_order():
+    (found,) = documents_in_lists(parse_html(LIST_B), BASE)  # the pager row is no document
+    assert found.number.text == "706/UBND-VP7" and found.kind == "Công văn"
+    assert found.issuer == "UBND huyện Bắc Hà"
+    assert found.issued_at == "2023-02-01T00:00:00+07:00"
+    assert found.files == ["http://portal.example/van-ban/files/cv706.docx"]
+
+
+def test_detail_pages_in_three_forms():
+    dl = document_on_page(parse_html(DETAIL_DL), BASE)
+    assert dl is not None and dl.number.text == "71/2024/QĐ-UBND"
+    assert (dl.issued_at, dl.effective_at) == (
+        "2024-12-20T00:00:00+07:00",
+        "2025-01-01T00:00:00+07:00",
+    )
+    assert dl.signer == "Nguyễn Văn A" and dl.files == ["http://portal.example/Uploads/qd71.pdf"]
+    table = document_on_page(parse_html(DETAIL_TABLE), BASE)
+    assert table is not None and table.number.text == "193/KH-UBND"
+    assert (table.kind, table.field) == ("Kế hoạch", "Cải cách hành chính")
+    lines = document_on_page(parse_html(DETAIL_LINES), BASE)
+    assert lines is not None and lines.number.text == "12/2023/NQ-HĐND"
+    assert lines.issuer == "HĐND tỉnh Lào Cai" and lines.abstract == "Quy định mức chi hỗ trợ"
+
+
+def test_a_data_table_or_an_article_is_no_document():
+    assert documents_in_lists(parse_html(NOT_DOCUMENTS), BASE) == []
+    assert document_on_page(parse_html(NOT_DOCUMENTS), BASE) is None
+    assert documents_in_lists(parse_html(DETAIL_DL), BASE) == []
