@@ -86,3 +86,14 @@ def test_a_data_table_or_an_article_is_no_document():
     assert documents_in_lists(parse_html(NOT_DOCUMENTS), BASE) == []
     assert document_on_page(parse_html(NOT_DOCUMENTS), BASE) is None
     assert documents_in_lists(parse_html(DETAIL_DL), BASE) == []
+
+
+def test_the_cheap_gate_lets_document_pages_through_and_not_others():
+    import unicodedata
+
+    from crawler.extract.documents import might_hold_documents
+
+    for page in (LIST_A, LIST_B, DETAIL_DL, DETAIL_TABLE, DETAIL_LINES):
+        assert might_hold_documents(page)
+        assert might_hold_documents(unicodedata.normalize("NFD", page.upper()))
+    assert not might_hold_documents(NOT_DOCUMENTS)

@@ -2,11 +2,13 @@
 class names (issue 17, part 1): a list is a table whose header names a document's fields (`Số ký
 hiệu`, `Ngày ban hành`, `Trích yếu`, `Tải về`, in any order and wording portals use), one
 document a row; a detail page gives the fields as label and value pairs (table rows, `dt`/`dd`,
-or `Label: value` lines). Not wired into the crawl yet: the documents table comes next."""
+or `Label: value` lines). Not wired into the crawl yet: the documents table comes next; the
+crawl will ask might_hold_documents of a page's text first."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from urllib.parse import urljoin, urlsplit
@@ -52,6 +54,17 @@ _LABELS: dict[str, str] = {
     "TAI LIEU DINH KEM": "files",
 }
 _ORDERED = sorted(_LABELS, key=len, reverse=True)
+# A page that may show a document names its number or abstract with one of these words; the
+# rest (nearly every page of a portal) are ruled out by a few substring searches of its text.
+_WORDS = ("ký hiệu", "trích yếu", "số hiệu", "số văn bản", "ngày ban hành")
+# in NFC and NFD (normalising a page costs more than all the searches), and without marks
+_NEEDLES = tuple(
+    dict.fromkeys(
+        [unicodedata.normalize(form, w) for w in _WORDS for form in ("NFC", "NFD")]
+        + ["ky hieu", "trich yeu"]
+    )
+)
+HEADER_ROWS = 3  # a list's header is among its table's first rows
 _ROW_CELLS = etree.XPath("./th|./td")
 _LINE = re.compile(r"^\s*([^:]{2,40}?)\s*:\s*(.+)$")
 
@@ -73,6 +86,12 @@ class FoundDocument:
     detail_url: str | None = None  # its own page, when a list links one
 
 
+def might_hold_documents(page_text: str) -> bool:
+    """Whether a page's text names a document field at all (cheap; the finders are not)."""
+    lowered = page_text.lower()
+    return any(needle in lowered for needle in _NEEDLES)
+
+
 def label_of(text: str) -> str | None:
     """The field a header or label names, or None."""
     folded = " ".join(fold(text).replace(":", " ").split())
@@ -90,7 +109,7 @@ def documents_in_lists(doc: etree._Element, base_url: str) -> list[FoundDocument
     found: list[FoundDocument] = []
     for table in doc.iter("table"):
         rows = [r for r in table.iter("tr") if _nearest_table(r) is table]
-        for i, row in enumerate(rows):
+        for i, row in enumerate(rows[:HEADER_ROWS]):
             columns = [label_of(text_content(c)) for c in _ROW_CELLS(row)]
             named = {c for c in columns if c}
             if len(named) >= 2 and named & {"number", "abstract"}:
@@ -114,7 +133,10 @@ def document_on_page(doc: etree._Element, base_url: str) -> FoundDocument | None
     for block in doc.iter("p", "li", "div"):
         if len(block) > 3:
             continue  # a container: its children carry the lines
-        line = _LINE.match(clean_line(text_content(block)))
+        text = text_content(block)
+        if ":" not in text[:80]:
+            continue  # no label before a colon
+        line = _LINE.match(clean_line(text))
         if line and (name := label_of(line.group(1))):
             pairs.append((name, line.group(2)))
     document = FoundDocument()
