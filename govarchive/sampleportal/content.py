@@ -10,9 +10,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from govarchive.sampleportal import texts
 from govarchive.sampleportal.legacyfonts import NotEncodable, to_tcvn3, to_vni
+
+if TYPE_CHECKING:
+    from govarchive.sampleportal.vanban import Document
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 DATE_STYLES = 5
@@ -152,6 +156,9 @@ class Profile:
     # Categories no menu or list page links: their articles are reachable only through a feed.
     feed_only_categories: tuple[tuple[str, str], ...] = ()
     sitemap_only: int = 0  # the oldest N articles: in no list and no link, only in a sitemap
+    # A "Văn bản" section of official documents in a skin: "dl" (a <thead> list, <dl> detail
+    # pages) or "grid" (a <b>-header list, two-column detail rows); "" none (vanban.py).
+    documents: str = ""
 
 
 DEFAULT_PROFILES = ("laocai", "bacha", "sapa")  # what `demo` and `sample-portal` serve
@@ -159,6 +166,8 @@ DEFAULT_PROFILES = ("laocai", "bacha", "sapa")  # what `demo` and `sample-portal
 HELD_OUT_PROFILES = ("ninhbinh", "quangninh", "hagiang", "caobang")
 # Template families unlike the three above in URL form, pager, markup and discovery (issue 13).
 FAMILY_PROFILES = ("laichau", "dienbien", "jsportal")
+# Portals with a document (văn bản) section, in two skins (issue 17): in neither list above.
+DOCUMENT_PROFILES = ("vanban", "vanban2")
 
 PROFILES: dict[str, Profile] = {
     p.key: p
@@ -381,6 +390,45 @@ PROFILES: dict[str, Profile] = {
             page_size=5,
             family="spa",
         ),
+        # Documents (issue 17): a province's portal and a district's, each with a Văn bản section.
+        Profile(
+            key="vanban",
+            skin="new",
+            site_name="Cổng thông tin điện tử tỉnh Lào Cai",
+            unit="ỦY BAN NHÂN DÂN TỈNH LÀO CAI",
+            sname="laocai",
+            sid=1001,
+            storage_prefix="lci-ubnd-responsive/sitefolders/root",
+            categories=(
+                ("Tin tức - Sự kiện", "tin-tuc-su-kien"),
+                ("Chỉ đạo - Điều hành", "chi-dao--dieu-hanh"),
+                ("Kinh tế - Xã hội", "kinh-te--xa-hoi"),
+            ),
+            articles=8,
+            first_id=512300,
+            seed=211,
+            page_size=5,
+            documents="dl",
+        ),
+        Profile(
+            key="vanban2",
+            skin="old",
+            site_name="Cổng thông tin điện tử huyện Văn Bàn",
+            unit="ỦY BAN NHÂN DÂN HUYỆN VĂN BÀN",
+            sname="huyenvanban",
+            sid=1277,
+            storage_prefix="lci-ubnd-responsive/sitefolders/huyenvanban",
+            categories=(
+                ("Tin hoạt động", "tin-hoat-dong"),
+                ("Thông báo", "thong-bao"),
+            ),
+            articles=7,
+            first_id=61200,
+            seed=223,
+            page_size=4,
+            classes="b",
+            documents="grid",
+        ),
     ]
 }
 
@@ -393,6 +441,7 @@ class Portal:
     removed: frozenset[int] = frozenset()  # ids still linked but answering 404 (revision 2)
     # How an article can be found when not through links: id -> "sitemap" or "feed".
     discovery: dict[int, str] = field(default_factory=dict)
+    documents: list[Document] = field(default_factory=list)  # its Văn bản section (vanban.py)
 
     def how_found(self, art: Article) -> str:
         """ "links", "sitemap" (only a sitemap names it) or "feed" (only a feed names it)."""
@@ -523,6 +572,10 @@ def build_portal(key: str, articles: int | None = None, revision: int = 1) -> Po
         from govarchive.sampleportal.shaping import shape
 
         portal = shape(portal)
+    if profile.documents:
+        from govarchive.sampleportal.vanban import add_documents
+
+        add_documents(portal)
     if revision >= 2 and len(articles) >= 2:
         edited = articles[0]
         edited.paragraphs = [*edited.paragraphs, REVISION_PARAGRAPH]

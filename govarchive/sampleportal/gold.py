@@ -91,3 +91,37 @@ def gold_articles(site: Site) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def gold_documents(site: Site) -> list[dict[str, Any]]:
+    """What a perfect crawl records of a portal's official documents (issue 17), one per
+    document, as its pages show it: `number` as written; `type` as the page names it (or the
+    number's code stands for, the same here); dates as crawler.extract.dates.parse_vn_datetime
+    gives them (`effective_at` None where no date is shown); `field` "" where the skin shows
+    none; `url` the document's own page (for one published in an article: that article);
+    `list_url` the list page that shows it (None for an article's); `found_on` "list" or
+    "article"; `files` the attached files' URLs on the storage host, in page order."""
+    from govarchive.sampleportal.render_documents import listed
+    from govarchive.sampleportal.vanban import DOC_PAGE_SIZE
+
+    in_list = {d.id: k // DOC_PAGE_SIZE for k, d in enumerate(listed(site))}
+    out = []
+    for doc in site.portal.documents:
+        page = in_list.get(doc.id)
+        out.append(
+            {
+                "number": doc.number,
+                "type": doc.type,
+                "issued_at": doc.issued_iso(),
+                "effective_at": doc.effective_iso(),
+                "issuer": doc.issuer,
+                "signer": doc.signer,
+                "abstract": doc.abstract,
+                "field": doc.field,
+                "url": site.document_url(doc),
+                "list_url": None if page is None else site.documents_url(page),
+                "found_on": "list" if page is not None else "article",
+                "files": [site.media_url(f.path) for f in doc.files],
+            }
+        )
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from html import escape
 
-from govarchive.sampleportal import render_html5, render_portlet, render_tables
+from govarchive.sampleportal import render_documents, render_html5, render_portlet, render_tables
 from govarchive.sampleportal.content import Article, Category
 from govarchive.sampleportal.legacyfonts import to_tcvn3, to_vni
 from govarchive.sampleportal.site import Site
@@ -91,6 +91,7 @@ def frame(site: Site, title: str, main: str, *, crumb: list[tuple[str, str]] | N
         f'<li><a href="{escape(rel(site, site.category_url(cat)))}">{escape(cat.name)}</a></li>'
         for cat in site.portal.categories
     )
+    menu += render_documents.menu_item(site)  # "" unless the portal has a Văn bản section
     crumb_html = ""
     if crumb:
         parts = [f'<a href="{escape(rel(site, site.home_url()))}">Trang chủ</a>']
@@ -159,6 +160,7 @@ def home_page(site: Site) -> str:
     blocks.append(f'<div class="box-home"><a href="{gone}">Thông báo tuyển dụng năm 2022</a></div>')
     calendar = escape(rel(site, site.calendar_url()))
     blocks.append(f'<div class="box-home"><a href="{calendar}">Lịch công tác tuần</a></div>')
+    blocks.append(render_documents.home_block(site))  # "" unless it has a Văn bản section
     return frame(site, "Trang chủ", "".join(blocks))
 
 

@@ -13,7 +13,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from govarchive.sampleportal import families, render
+from govarchive.sampleportal import families, render, render_documents
 from govarchive.sampleportal.content import DEFAULT_PROFILES, Article, Portal, build_portal
 from govarchive.sampleportal.media import content_type_for, media_bytes
 from govarchive.sampleportal.site import Site
@@ -176,6 +176,9 @@ class PortalHandler(_Quiet):
             return 200, *skin_file(path)
         if path == urlsplit(site.calendar_url()).path:
             return 200, render.calendar_page(site).encode(), html
+        documents = render_documents.route(site, path, query)  # None on portals without them
+        if documents is not None:
+            return 200, documents.encode(), html
         printable = query.get("print") in ("1", "true")
         art = self.find_article(path, query)
         if art is not None:

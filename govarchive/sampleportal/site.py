@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from govarchive.sampleportal.content import Article, Category, Portal
 from govarchive.sampleportal.schemes import SCHEMES, Scheme
+
+if TYPE_CHECKING:
+    from govarchive.sampleportal.vanban import Document
 
 
 @dataclass
@@ -99,6 +103,25 @@ class Site:
             if self.profile.skin == "old"
             else f"{self.base}/dang-nhap"
         )
+
+    # The Văn bản section (vanban.py): a list (paged like categories) and a page per document.
+    DOC_LIST_PAGEID = 27990
+    DOC_DETAIL_PAGEID = 27991
+
+    def documents_url(self, page: int = 0) -> str:
+        param = self.profile.page_param
+        if self.profile.skin == "old":
+            extra = {param: page + 1} if page else {}  # this module's pager counts from 1
+            return self._aspx(pageid=self.DOC_LIST_PAGEID, **extra)
+        return f"{self.base}/van-ban" + (f"?{param}={page}" if page else "")
+
+    def document_url(self, doc: Document) -> str:
+        """A document's own page; a document published in an article: that article's page."""
+        if doc.article_id is not None:
+            return self.article_url(self.portal.by_id[doc.article_id])
+        if self.profile.skin == "old":
+            return self._aspx(pageid=self.DOC_DETAIL_PAGEID, ItemID=doc.id)
+        return f"{self.base}/van-ban/chi-tiet?id={doc.id}"
 
     def media_url(self, path: str) -> str:
         return f"{self.storage}{path}"

@@ -1,0 +1,184 @@
+"""The sample portals' official documents (văn bản, issue 17 part 4): hand-written records with
+realistic numbers, types, issuers and signers, so that a detector can be held to exact metadata.
+
+Only profiles with `Profile.documents` set ("dl" or "grid", see render_documents.py) have them;
+the other profiles serve exactly what they did before. One profile also publishes a document in
+a news article (prose naming its number, with its file attached), as portals often do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from govarchive.sampleportal.content import Attachment, slugify
+
+if TYPE_CHECKING:
+    from govarchive.sampleportal.content import Portal, Profile
+
+DOC_PAGE_SIZE = 5  # 8 documents: two list pages
+
+
+@dataclass(frozen=True)
+class DocFile:
+    path: str  # on the storage host
+    ext: str
+
+    @property
+    def filename(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Document:
+    id: int
+    number: str  # as the pages write it
+    type: str  # what the number's code stands for (archive.doc_numbers), as pages name it
+    issued: date
+    effective: date | None
+    issuer: str
+    signer: str
+    abstract: str
+    field: str  # lĩnh vực; "" where the profile's pages do not show one
+    files: list[DocFile] = field(default_factory=list)
+    article_id: int | None = None  # published in this news article, not in the list
+
+    def issued_iso(self) -> str:
+        return _iso(self.issued)
+
+    def effective_iso(self) -> str | None:
+        return _iso(self.effective) if self.effective else None
+
+
+def _iso(day: date) -> str:
+    """As crawler/extract/dates.parse_vn_datetime gives a date without a time."""
+    return f"{day:%Y-%m-%d}T00:00:00+07:00"
+
+
+# number, type, issued, effective, issuer, signer, abstract, field, file extensions
+_Row = tuple[str, str, str, str | None, str, str, str, str, tuple[str, ...]]
+
+_PROVINCE: list[_Row] = [
+    ("71/2024/QĐ-UBND", "Quyết định", "2024-12-20", "2025-01-01", "UBND tỉnh Lào Cai",
+     "Nguyễn Văn Thành", "Ban hành Quy định quản lý chợ trên địa bàn tỉnh Lào Cai",
+     "Thương mại", ("pdf",)),
+    ("193/KH-UBND", "Kế hoạch", "2024-03-05", None, "UBND tỉnh Lào Cai", "Lê Thị Hồng Vân",
+     "Kế hoạch thực hiện công tác cải cách hành chính năm 2024", "Cải cách hành chính",
+     ("pdf", "xlsx")),
+    ("706/UBND-VP7", "Công văn", "2024-04-11", None, "UBND tỉnh Lào Cai", "Trần Minh Đức",
+     "Về việc tăng cường công tác phòng cháy, chữa cháy rừng mùa khô năm 2024", "Lâm nghiệp",
+     ("pdf",)),
+    ("12/2023/NQ-HĐND", "Nghị quyết", "2023-12-08", "2023-12-18", "HĐND tỉnh Lào Cai",
+     "Phạm Quang Huy", "Quy định mức chi hỗ trợ phát triển sản xuất nông nghiệp trên địa bàn "
+     "tỉnh giai đoạn 2024 - 2025", "Nông nghiệp", ("pdf",)),
+    ("05/CT-UBND", "Chỉ thị", "2024-01-22", "2024-01-22", "UBND tỉnh Lào Cai", "Nguyễn Văn Thành",
+     "Về tăng cường bảo đảm trật tự, an toàn giao thông dịp Tết Nguyên đán Giáp Thìn năm 2024",
+     "Giao thông vận tải", ("pdf",)),
+    ("45/TB-UBND", "Thông báo", "2024-06-14", None, "Văn phòng UBND tỉnh Lào Cai",
+     "Đỗ Thị Thu Hà", "Kết luận của Chủ tịch UBND tỉnh tại buổi làm việc về tiến độ giải ngân "
+     "vốn đầu tư công năm 2024", "Đầu tư", ("docx",)),
+    ("807/QĐ-UBND", "Quyết định", "2024-04-19", "2024-04-19", "UBND tỉnh Lào Cai",
+     "Trần Minh Đức", "Phê duyệt danh mục dự án kêu gọi đầu tư trên địa bàn tỉnh năm 2024",
+     "Đầu tư", ("pdf",)),
+    ("38/2024/QĐ-UBND", "Quyết định", "2024-10-02", "2024-10-15", "UBND tỉnh Lào Cai",
+     "Nguyễn Văn Thành", "Sửa đổi, bổ sung một số điều của Quy định về bồi thường, hỗ trợ, tái "
+     "định cư khi Nhà nước thu hồi đất trên địa bàn tỉnh", "Đất đai", ("pdf",)),
+]  # fmt: skip
+
+_DISTRICT: list[_Row] = [
+    ("1520/QĐ-UBND", "Quyết định", "2024-08-28", "2024-08-28", "UBND huyện Văn Bàn",
+     "Vương Văn Long", "Phê duyệt phương án bồi thường, hỗ trợ khi Nhà nước thu hồi đất thực "
+     "hiện dự án đường nối Quốc lộ 279 với thị trấn Khánh Yên", "Đất đai", ("pdf",)),
+    ("256/KH-UBND", "Kế hoạch", "2024-05-15", None, "UBND huyện Văn Bàn", "Lò Thị Mai",
+     "Tổ chức các hoạt động hưởng ứng Tháng hành động vì an toàn thực phẩm năm 2024", "Y tế",
+     ("pdf",)),
+    ("1184/UBND-VP", "Công văn", "2024-07-02", None, "UBND huyện Văn Bàn", "Hoàng Văn Sơn",
+     "Về việc chủ động ứng phó với mưa lũ, sạt lở đất trên địa bàn huyện", "Phòng chống thiên tai",
+     ("pdf", "docx")),
+    ("09/NQ-HĐND", "Nghị quyết", "2023-12-20", "2023-12-20", "HĐND huyện Văn Bàn",
+     "Bàn Văn Lợi", "Về dự toán thu, chi ngân sách huyện năm 2024", "Tài chính", ("pdf",)),
+    ("03/CT-UBND", "Chỉ thị", "2024-01-10", "2024-01-10", "UBND huyện Văn Bàn", "Vương Văn Long",
+     "Về tăng cường công tác phòng, chống rét đậm, rét hại cho cây trồng, vật nuôi",
+     "Nông nghiệp", ("pdf",)),
+    ("112/TB-UBND", "Thông báo", "2024-09-25", None, "UBND huyện Văn Bàn", "Hoàng Văn Sơn",
+     "Lịch tiếp công dân định kỳ của Chủ tịch UBND huyện quý IV năm 2024", "Tiếp công dân",
+     ("docx",)),
+    ("88/BC-UBND", "Báo cáo", "2024-06-30", None, "UBND huyện Văn Bàn", "Lò Thị Mai",
+     "Kết quả thực hiện nhiệm vụ phát triển kinh tế - xã hội 6 tháng đầu năm 2024",
+     "Kinh tế - Xã hội", ("pdf", "xlsx")),
+    ("41/HD-UBND", "Hướng dẫn", "2024-03-12", "2024-03-12", "UBND huyện Văn Bàn",
+     "Bàn Văn Lợi", "Hướng dẫn thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới "
+     "năm 2024", "Nông thôn mới", ("pdf",)),
+]  # fmt: skip
+
+_ROWS: dict[str, list[_Row]] = {"vanban": _PROVINCE, "vanban2": _DISTRICT}
+
+# The document a news article of `vanban` publishes (not in its list), and that article's text.
+PUBLISHED: _Row = (
+    "12/2024/QĐ-UBND", "Quyết định", "2024-03-15", "2024-03-25", "UBND tỉnh Lào Cai",
+    "Nguyễn Văn Thành", "Ban hành Quy chế quản lý, vận hành và khai thác Cổng thông tin điện tử "
+    "tỉnh Lào Cai", "", ("pdf",),
+)  # fmt: skip
+PUBLISHING_TITLE = "Ban hành Quy chế quản lý, vận hành Cổng thông tin điện tử tỉnh"
+PUBLISHING_LEAD = (
+    "UBND tỉnh vừa ban hành Quyết định số 12/2024/QĐ-UBND quy định việc quản lý, vận hành và "
+    "khai thác Cổng thông tin điện tử tỉnh."
+)
+PUBLISHING_PARAGRAPHS = [
+    "Ngày 15/3/2024, Ủy ban nhân dân tỉnh Lào Cai ban hành Quyết định số 12/2024/QĐ-UBND về việc "
+    "ban hành Quy chế quản lý, vận hành và khai thác Cổng thông tin điện tử tỉnh Lào Cai.",
+    "Quy chế quy định việc tổ chức, quản lý, vận hành, cung cấp và khai thác thông tin trên Cổng "
+    "thông tin điện tử tỉnh; trách nhiệm của các sở, ban, ngành, Ủy ban nhân dân các huyện, thị "
+    "xã, thành phố trong việc cung cấp thông tin.",
+    "Quyết định có hiệu lực thi hành kể từ ngày 25/3/2024 và thay thế Quyết định số "
+    "48/2019/QĐ-UBND ngày 10/10/2019 của Ủy ban nhân dân tỉnh.",
+    "Quyết định do đồng chí Nguyễn Văn Thành, Chủ tịch Ủy ban nhân dân tỉnh ký ban hành. Toàn văn "
+    "Quyết định được đăng kèm bài viết này.",
+]
+PUBLISHING_INDEX = 4  # not 0 or 1 (revision 2 edits and removes those); plain text, no legacy font
+
+
+def _document(profile: Profile, doc_id: int, row: _Row) -> Document:
+    number, kind, issued, effective, issuer, signer, abstract, fld, exts = row
+    day = date.fromisoformat(issued)
+    stem = f"/{profile.storage_prefix}/VanBan/{day:%Y/%m/%d}/{slugify(number).upper()}"
+    files = [DocFile(f"{stem}{'-phu-luc' if k else ''}.{ext}", ext) for k, ext in enumerate(exts)]
+    return Document(
+        id=doc_id,
+        number=number,
+        type=kind,
+        issued=day,
+        effective=date.fromisoformat(effective) if effective else None,
+        issuer=issuer,
+        signer=signer,
+        abstract=abstract,
+        field=fld if profile.documents == "grid" else "",  # skin 1 shows no lĩnh vực
+        files=files,
+    )
+
+
+def add_documents(portal: Portal) -> None:
+    """Give a documents profile's portal its documents, newest first as lists show them, and
+    (profile `vanban`) the news article that publishes one more."""
+    profile = portal.profile
+    rows = sorted(_ROWS[profile.key], key=lambda r: r[2], reverse=True)
+    portal.documents = [_document(profile, profile.sid * 10 + k, row) for k, row in enumerate(rows)]
+    if profile.key != "vanban" or len(portal.articles) <= PUBLISHING_INDEX:
+        return
+    art = portal.articles[PUBLISHING_INDEX]
+    doc = _document(profile, profile.sid * 10 + len(rows), PUBLISHED)
+    doc.article_id = art.id
+    art.title = PUBLISHING_TITLE
+    art.lead = PUBLISHING_LEAD
+    art.paragraphs = list(PUBLISHING_PARAGRAPHS)
+    art.published = datetime(2024, 3, 18, 9, 30)
+    art.images = []
+    art.attachments = [
+        Attachment(path=f.path, link_text=f"Quyết định số {doc.number}", ext=f.ext)
+        for f in doc.files
+    ]
+    portal.documents.append(doc)
+
+    # the cached orderings were not built yet, but drop them in case a caller built them early
+    for name in ("_newest", "_by_category", "by_id"):
+        portal.__dict__.pop(name, None)
