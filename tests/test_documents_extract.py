@@ -97,3 +97,12 @@ def test_the_cheap_gate_lets_document_pages_through_and_not_others():
         assert might_hold_documents(page)
         assert might_hold_documents(unicodedata.normalize("NFD", page.upper()))
     assert not might_hold_documents(NOT_DOCUMENTS)
+
+
+def test_labels_are_not_taken_from_look_alikes():
+    """The footer's `Cơ quan chủ quản` (the portal's owner) is no document's issuer."""
+    from crawler.extract.documents import label_of
+
+    assert label_of("Cơ quan chủ quản") is None
+    assert label_of("Cơ quan ban hành:") == "issuer"
+    assert label_of("SỐ KÝ HIỆU") == "number"

@@ -318,17 +318,21 @@ class FilesProcess:
         if self.stderr.strip() and spider is not None:
             spider.logger.warning("files process: %s", self.stderr.strip()[-2000:])
         self.pipe = self.transport = None
-        if self.closing or self.broken or not self.jobs or spider is None:
+        if self.closing or self.broken or spider is None:
             return
-        # It died with files to fetch: the crawl's process fetches them itself.
+        # It ended before the crawl did: from now on the crawl's process fetches every file
+        # itself, those the files process had not reported first.
         assert self.crawler.stats is not None and self.crawler.engine is not None
         self.crawler.stats.inc_value("govarchive/files_process/died")
         spider.logger.warning(
-            "files process ended (exit %s) with %d files to fetch: fetching them here",
+            "files process ended (exit %s) before the crawl, with %d files to fetch: "
+            "fetching them here",
             code,
             len(self.jobs),
         )
         self.broken = True
+        if not self.jobs and self.waiting:
+            self._nudge()
         jobs, self.jobs = self.jobs, {}
         for job in jobs.values():
             meta = {

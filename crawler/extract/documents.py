@@ -41,7 +41,6 @@ _LABELS: dict[str, str] = {
     "CO QUAN BAN HANH": "issuer",
     "DON VI BAN HANH": "issuer",
     "NOI BAN HANH": "issuer",
-    "CO QUAN": "issuer",
     "NGUOI KY": "signer",
     "NGUOI DUYET": "signer",
     "LOAI VAN BAN": "kind",
