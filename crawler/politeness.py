@@ -127,3 +127,24 @@ def retry_after_seconds(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def paced_delay(
+    delay: float, latency: float, target: float, floor: float, max_delay: float, status: int
+) -> float:
+    """AutoThrottle's rule, as both the crawl (PoliteThrottle) and the files process pace a
+    host: the delay moves towards latency / target connections, never below the host's floor
+    nor above the larger of the maximum and the floor; an error never speeds the crawl up."""
+    aim = latency / target
+    new = max(aim, (delay + aim) / 2.0)
+    new = min(max(floor, new), max(max_delay, floor))
+    if status != 200 and new <= delay:
+        return delay
+    return new
+
+
+def backoff_seconds(attempt: int, after: float | None, base: float, cap: float) -> float:
+    """How long a retry waits: what Retry-After asked (`after`), else `base` doubled at each
+    attempt (1, 2, ...); never more than `cap`."""
+    wait = after if after is not None else base * 2 ** (attempt - 1)
+    return min(wait, cap)

@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.politeness import MAX_CRAWL_DELAY
+from crawler.politeness import MAX_CRAWL_DELAY, paced_delay
 
 
 class PoliteThrottle:
@@ -55,12 +55,14 @@ class PoliteThrottle:
         slot = self._slots().get(key) if key else None
         if slot is None or latency is None or request.meta.get("autothrottle_dont_adjust_delay"):
             return
-        target = latency / self.targets.get(key, self.target)
-        new = max(target, (slot.delay + target) / 2.0)
-        new = min(max(self.floor(key), new), max(self.maxdelay, self.floor(key)))
-        if response.status != 200 and new <= slot.delay:
-            return  # an error never speeds the crawl up
-        slot.delay = new
+        slot.delay = paced_delay(
+            slot.delay,
+            latency,
+            self.targets.get(key, self.target),
+            self.floor(key),
+            self.maxdelay,
+            response.status,
+        )
 
     def _slots(self) -> dict:
         engine = self.crawler.engine

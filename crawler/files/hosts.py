@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from protego import Protego
 
-from crawler.politeness import MAX_CRAWL_DELAY
+from crawler.politeness import MAX_CRAWL_DELAY, paced_delay
 
 
 @dataclass(frozen=True)
@@ -71,13 +71,10 @@ class HostPace:
         """AutoThrottle's rule: the delay moves towards latency / target connections."""
         if not self.manners.autothrottle:
             return
-        target = latency / self.target
         with self._lock:
-            new = max(target, (self.delay + target) / 2.0)
-            new = min(max(self.floor, new), max(self.manners.max_delay, self.floor))
-            if status != 200 and new <= self.delay:
-                return  # an error never speeds the crawl up
-            self.delay = new
+            self.delay = paced_delay(
+                self.delay, latency, self.target, self.floor, self.manners.max_delay, status
+            )
 
     def read_robots(self, text: str) -> float | None:
         """Reads the host's robots.txt; returns the Crawl-delay it asks for, if any."""

@@ -12,7 +12,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor, task
 
-from crawler.politeness import retry_after_seconds
+from crawler.politeness import backoff_seconds, retry_after_seconds
 
 NOT_BEFORE = "govarchive_not_before"
 
@@ -39,8 +39,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def _stamp(self, retry: Request, after: float | None) -> None:
         attempt = retry.meta.get("retry_times", 1)
-        wait = after if after is not None else self.base * 2 ** (attempt - 1)
-        retry.meta[NOT_BEFORE] = time.monotonic() + min(wait, self.cap)
+        wait = backoff_seconds(attempt, after, self.base, self.cap)
+        retry.meta[NOT_BEFORE] = time.monotonic() + wait
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("govarchive/retries")
 
