@@ -4,26 +4,12 @@ ones a benchmark starts (crawls, Scrapyd jobs, extract workers)."""
 from __future__ import annotations
 
 import os
-import resource
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawler.process_memory import peak_rss_mb as peak_rss_mb  # the benchmarks import it here
+
 _TICK = os.sysconf("SC_CLK_TCK")
-
-
-def peak_rss_mb(pid: int | str = "self") -> float:
-    """A process's peak RSS in MB (0 when it is gone). VmHWM, not getrusage's ru_maxrss: Linux
-    carries ru_maxrss over fork and exec, so a child started by a larger parent would report
-    the parent's peak (a 13 MB child of a 200 MB parent says 213 MB)."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        if pid != "self":
-            return 0.0
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 @dataclass(frozen=True)

@@ -45,13 +45,17 @@ class FileJob:
     priority: int
     meta: dict[str, Any]
 
+    @property
+    def site(self) -> str:
+        return self.meta["govarchive_site"]
 
-@dataclass
-class Job:
-    site: str
-    frontier_url: str | None
-    kind: str
-    url: str
+    @property
+    def kind(self) -> str:
+        return self.meta["govarchive_asset"]
+
+    @property
+    def frontier_url(self) -> str | None:
+        return self.meta.get("govarchive_frontier_url")  # set once the frontier recorded it
 
 
 def files_config(settings: BaseSettings, session: ArchiveSession) -> Config:
@@ -119,12 +123,14 @@ class FilesProcess:
         self.session = session
         self.pipe: _Pipe | None = None
         self.transport: Any = None
-        self.jobs: dict[int, Job] = {}
+        self.jobs: dict[int, FileJob] = {}  # sent, not yet reported, by id
         self.next_id = 0
         self.waiting = False  # the spider is idle but for us
         self.files: list[str] = []
         self.stderr = ""
-        self.broken = False  # the session stopped recording (no room): nothing more is sent
+        # No more files go to a files process: the session stopped recording (no room), or the
+        # process ended before the crawl (the crawl's process fetches them).
+        self.broken = False
         self.closing = False
 
     @classmethod
@@ -148,22 +154,16 @@ class FilesProcess:
         host = host_of(url)
         return host not in spider.portal_roots and host not in spider.aliases and not self.broken
 
-    def send(self, requests: list[FileJob]) -> None:
-        if self.broken or not requests:
+    def send(self, jobs: list[FileJob]) -> None:
+        if self.broken or not jobs:
             return
         if self.pipe is None:
             self._spawn()
         lines = []
-        for request in requests:
-            meta = request.meta
+        for job in jobs:
             self.next_id += 1
-            self.jobs[self.next_id] = Job(
-                meta["govarchive_site"],
-                meta.get("govarchive_frontier_url"),
-                meta["govarchive_asset"],
-                meta.get("govarchive_asset_url") or request.url,
-            )
-            lines.append({"id": self.next_id, "url": request.url, "kind": meta["govarchive_asset"]})
+            self.jobs[self.next_id] = job
+            lines.append({"id": self.next_id, "url": job.url, "kind": job.kind})
         self._write(lines)
 
     def _spawn(self) -> None:
@@ -230,7 +230,11 @@ class FilesProcess:
             self.jobs.pop(message["id"], None)
 
     def _record(
-        self, message: dict[str, Any], job: Job | None, counts: Counter[str], hosts: Counter[str]
+        self,
+        message: dict[str, Any],
+        job: FileJob | None,
+        counts: Counter[str],
+        hosts: Counter[str],
     ) -> None:
         crawl_id = self.session.crawl_for(job.site if job else None)
         if "written" in message:
@@ -334,15 +338,8 @@ class FilesProcess:
         if not self.jobs and self.waiting:
             self._nudge()
         jobs, self.jobs = self.jobs, {}
-        for job in jobs.values():
-            meta = {
-                "govarchive_site": job.site,
-                "govarchive_asset": job.kind,
-                "govarchive_asset_url": job.url,
-                "govarchive_frontier_url": job.frontier_url,
-                "govarchive_frontier_recorded": True,
-            }
-            self.crawler.engine.crawl(spider.file_request(job.url, meta))
+        for job in jobs.values():  # their frontier entries are recorded: the meta says so
+            self.crawler.engine.crawl(spider.file_request(job.url, job.meta))
 
 
 def _name(url: str) -> str:

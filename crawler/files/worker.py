@@ -35,7 +35,8 @@ from archive.warc import HttpExchange, RevisitOf, WarcWriter, decoded_payload, p
 from crawler.files.fetch import FetchError, Limits, fetch, pool_for
 from crawler.files.hosts import HostPace, Manners
 from crawler.files.protocol import Config
-from crawler.politeness import retry_after_seconds
+from crawler.politeness import backoff_seconds, retry_after_seconds
+from crawler.process_memory import peak_rss_mb
 from crawler.urls import CSS_REF
 
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -110,9 +111,13 @@ class FilesRun:
 
     def _queue(self, job: dict[str, Any]) -> None:
         host = urlsplit(job["url"]).hostname or ""
-        if host not in self.hosts:
-            self.hosts[host] = Host(job["url"], self.manners.pace(host), self.limits, self)
-        self.hosts[host].jobs.put(job)
+        # Under the lock: a redirect (a host's thread) and a new job (the main thread) may meet
+        # a host first at once, and two Host objects would each open its connections.
+        with self._count_lock:
+            if host not in self.hosts:
+                self.hosts[host] = Host(job["url"], self.manners.pace(host), self.limits, self)
+            target = self.hosts[host]
+        target.jobs.put(job)
 
     def _finished(self) -> None:
         with self._count_lock:
@@ -156,14 +161,14 @@ class FilesRun:
                 if attempt > self.config.retry_times or self.stopping.is_set():
                     self.writes.put(("failed", job, str(exc)))
                     return
-                time.sleep(self._backoff(attempt, None))
+                time.sleep(self._wait(attempt, None))
                 continue
             host.pace.answered(time.monotonic() - started, ex.status)
             retry = ex.status in self.config.retry_codes and attempt < self.config.retry_times
             if retry and not self.stopping.is_set():
                 self.writes.put(("captured", job, ex, False))
                 attempt += 1
-                time.sleep(self._backoff(attempt, retry_after_seconds(_header(ex, "retry-after"))))
+                time.sleep(self._wait(attempt, retry_after_seconds(_header(ex, "retry-after"))))
                 continue
             target = _header(ex, "location")
             if ex.status in _REDIRECTS and target and job.get("hops", 0) < 20:
@@ -221,9 +226,8 @@ class FilesRun:
             headers.append(("If-Modified-Since", modified))
         return headers  # type: ignore[return-value]
 
-    def _backoff(self, attempt: int, after: float | None) -> float:
-        wait = after if after is not None else self.config.backoff_base * 2 ** (attempt - 1)
-        return min(wait, self.config.backoff_max)
+    def _wait(self, attempt: int, after: float | None) -> float:
+        return backoff_seconds(attempt, after, self.config.backoff_base, self.config.backoff_max)
 
     # writing ------------------------------------------------------------------------------------
     def write_all(self) -> None:
@@ -256,7 +260,7 @@ class FilesRun:
                 break
         with suppress(OSError):  # a full disk was reported already
             self.warc.close()
-        done = {"done": True, "files": self.warc.files, "peak_rss_mb": _peak_rss_mb()}
+        done = {"done": True, "files": self.warc.files, "peak_rss_mb": peak_rss_mb()}
         self._send(json.dumps(done) + "\n")
 
     def _drain(self) -> None:
@@ -308,19 +312,6 @@ class FilesRun:
             self.out.flush()
         except (BrokenPipeError, ValueError):
             self.stopping.set()  # the crawl is gone: nobody records what we fetch
-
-
-def _peak_rss_mb() -> float | None:
-    """This process's peak RSS since it started (VmHWM; ru_maxrss would count the crawl's
-    pages it shared between fork and exec)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
 
 
 def load_object(path: str) -> Any:
