@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from posixpath import join as posix_join
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from archive.clock import Clock, iso_utc, utc_now
 from archive.errors import ArchiveError
+from archive.sites import http_url_parts
 from archive.tx import write_transaction
 
 if TYPE_CHECKING:
@@ -65,13 +65,8 @@ def check_node_name(name: str) -> str:
 
 def check_node_url(url: str) -> str:
     """A Scrapyd base URL, http(s), host and port, no user or password (it would be stored)."""
-    try:
-        parts = urlsplit(url.strip())
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError:
-        ok = False
-    if not ok:
+    parts = http_url_parts(url)
+    if parts is None:
         raise FleetRegistryError(
             f"not a Scrapyd URL: {url!r}; give its address, e.g. http://10.0.0.5:6800"
         )

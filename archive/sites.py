@@ -11,7 +11,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 from archive.clock import Clock, iso_utc, utc_now
 from archive.errors import ArchiveError
@@ -51,15 +51,20 @@ def check_name(name: str) -> str:
     return name
 
 
-def check_url(url: str, what: str = "portal URL") -> str:
-    """An absolute http(s) URL with a host (and a well-formed port), or a SiteError."""
+def http_url_parts(url: str) -> SplitResult | None:
+    """The parts of an absolute http(s) URL with a host and a well-formed port; None for any
+    other text (what a portal URL and a Scrapyd node's URL must both be)."""
     try:
         parts = urlsplit(url.strip())  # raises ValueError on a broken IPv6 host: http://[::1
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError:
-        ok = False
-    if not ok:
+        return None
+    return parts if parts.scheme in ("http", "https") and parts.hostname else None
+
+
+def check_url(url: str, what: str = "portal URL") -> str:
+    """An absolute http(s) URL with a host (and a well-formed port), or a SiteError."""
+    if http_url_parts(url) is None:
         raise SiteError(
             f"not a {what}: {url!r}; give a full address such as https://sxd.laocai.gov.vn/"
         )
