@@ -36,3 +36,11 @@ class PageText:
     confidence: float | None = None  # OCR: mean word confidence, 0-100
     error: str | None = None  # why this page (or file) has no or partial text
     legacy: str | None = None  # tcvn3 / vni: the legacy font encoding converted
+
+
+def cut_short(limit: int, count: int, unit: str = "pages") -> PageText:
+    """The note ending a file read only in part: its first `limit` of `count` pages (or
+    sheets) were read, as --max-pages allows."""
+    return PageText(
+        None, "", "none", error=f"long file: first {limit} of {count} {unit} read (--max-pages)"
+    )

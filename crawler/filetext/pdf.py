@@ -13,7 +13,7 @@ from pathlib import Path
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
-from crawler.filetext.model import OCR_OFF, TOOL_MISSING, BadFile, Options, PageText
+from crawler.filetext.model import OCR_OFF, TOOL_MISSING, BadFile, Options, PageText, cut_short
 from crawler.filetext.ocr import OcrUnavailable, ocr_pdf_page
 from crawler.filetext.text import tidy
 
@@ -39,11 +39,7 @@ def pdf_pages(data: bytes, options: Options) -> Iterator[PageText]:
         on_disk: Path | None = None
         for number in range(1, count + 1):
             if number > options.max_pages:
-                yield PageText(
-                    None, "", "none",
-                    error=f"long file: first {options.max_pages} of {count} pages read "
-                    "(--max-pages)",
-                )  # fmt: skip
+                yield cut_short(options.max_pages, count)
                 return
             try:
                 page = reader.pages[number - 1]

@@ -7,7 +7,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 
-from crawler.filetext.model import BadFile, Options, PageText
+from crawler.filetext.model import BadFile, Options, PageText, cut_short
 from crawler.filetext.text import tidy
 
 MAX_ROWS = 100_000  # rows read from one sheet; the rest are flagged
@@ -23,7 +23,7 @@ def xlsx_pages(data: bytes, options: Options) -> Iterator[PageText]:
     try:
         for number, sheet in enumerate(book.worksheets, 1):
             if number > options.max_pages:
-                yield _long(options.max_pages, len(book.worksheets))
+                yield cut_short(options.max_pages, len(book.worksheets), "sheets")
                 return
             yield _sheet(number, sheet.title, sheet.iter_rows(values_only=True), "xlsx")
     finally:
@@ -40,7 +40,7 @@ def xls_pages(data: bytes, options: Options) -> Iterator[PageText]:
         raise BadFile(f"corrupt XLS: {type(exc).__name__}: {exc}") from None
     for number in range(1, book.nsheets + 1):
         if number > options.max_pages:
-            yield _long(options.max_pages, book.nsheets)
+            yield cut_short(options.max_pages, book.nsheets, "sheets")
             return
         try:
             sheet = book.sheet_by_index(number - 1)
@@ -74,7 +74,3 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def _long(limit: int, count: int) -> PageText:
-    return PageText(None, "", "none", error=f"long file: first {limit} of {count} sheets read")

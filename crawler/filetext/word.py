@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from crawler.filetext.model import TOOL_MISSING, BadFile, Options, PageText
+from crawler.filetext.model import TOOL_MISSING, BadFile, Options, PageText, cut_short
 from crawler.filetext.text import tidy
 
 
@@ -66,11 +66,7 @@ def doc_pages(data: bytes, options: Options) -> Iterator[PageText]:
     pages = done.stdout.decode("utf-8", "replace").split("\f")
     for number, raw in enumerate(pages, 1):
         if number > options.max_pages:
-            yield PageText(
-                None, "", "none",
-                error=f"long file: first {options.max_pages} of {len(pages)} pages read "
-                "(--max-pages)",
-            )  # fmt: skip
+            yield cut_short(options.max_pages, len(pages))
             return
         text, legacy = tidy(raw)
         if text or number == 1:
