@@ -2,8 +2,11 @@
 class names (issue 17, part 1): a list is a table whose header names a document's fields (`Số ký
 hiệu`, `Ngày ban hành`, `Trích yếu`, `Tải về`, in any order and wording portals use), one
 document a row; a detail page gives the fields as label and value pairs (table rows, `dt`/`dd`,
-or `Label: value` lines). Not wired into the crawl yet: the documents table comes next; the
-crawl will ask might_hold_documents of a page's text first."""
+or `Label: value` lines); an article publishes one when it links a file whose link text or file
+name gives the document's number, and its prose says the rest ("Ngày 15/3/2024, UBND tỉnh ban
+hành Quyết định số 12/2024/QĐ-UBND về việc ..."). crawler/reading.read_page asks
+might_hold_documents of a page's text first (or of an article with files), then
+documents_on_page."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from archive.doc_numbers import DocNumber, fold, parse
+from archive.doc_numbers import DocNumber, find_all, fold, parse
 from crawler.extract.dates import parse_vn_datetime
 from crawler.extract.markup import text_content
 from crawler.extract.text import clean_line
@@ -63,6 +66,7 @@ _NEEDLES = tuple(
         + ["ky hieu", "trich yeu"]
     )
 )
+LISTED, DETAIL, PUBLISHED = "list", "detail", "article"  # how a page shows its documents
 HEADER_ROWS = 3  # a list's header is among its table's first rows
 _ROW_CELLS = etree.XPath("./th|./td")
 _LINE = re.compile(r"^\s*([^:]{2,40}?)\s*:\s*(.+)$")
@@ -144,6 +148,146 @@ def document_on_page(doc: etree._Element, base_url: str) -> FoundDocument | None
     if document.number and (document.abstract or document.issued_at):
         return document
     return None
+
+
+def documents_on_page(doc: etree._Element, base_url: str) -> tuple[str, list[FoundDocument]]:
+    """The documents a page shows and how: ("list", rows of a document list), ("detail", the
+    one document a detail page labels) or ("article", those a page publishes in prose with
+    their files); ("", []) for none."""
+    listed = documents_in_lists(doc, base_url)
+    if listed:
+        return LISTED, listed
+    one = document_on_page(doc, base_url)
+    if one is not None:
+        return DETAIL, [one]
+    published = documents_in_prose(doc, base_url)
+    return (PUBLISHED, published) if published else ("", [])
+
+
+def documents_in_prose(doc: etree._Element, base_url: str) -> list[FoundDocument]:
+    """Documents a page publishes with their files: a linked file whose link text or file
+    name gives a document number is that document's file; the sentence of the page naming the
+    number gives its issue date (`số X ngày D/M/Y`, or `Ngày D/M/Y, ... ban hành ... số X`) and
+    abstract (`... về việc W.`), a sentence on taking effect its effective date, a sentence on
+    signing its signer. A number the page names without a file is only cited, not published."""
+    by_key: dict[str, FoundDocument] = {}
+    for link in doc.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or not _is_file(url := urljoin(base_url, href)):
+            continue
+        numbers = find_all(text_content(link)) or _numbers_in_file_name(url)
+        for number in numbers[:1]:  # a file is one document's
+            document = by_key.setdefault(
+                number.key,
+                FoundDocument(number=number, number_text=number.text, kind=number.type or ""),
+            )
+            if url not in document.files:
+                document.files.append(url)
+    if not by_key:
+        return []
+    sentences = _sentences(doc)
+    for document in by_key.values():
+        _from_prose(document, sentences, alone=len(by_key) == 1)
+    return list(by_key.values())
+
+
+_FILE_NUMBER = re.compile(
+    r"^(?P<serial>\d{1,6}[a-z]?)[-_](?:(?P<year>(?:19|20)\d\d)[-_])?(?P<codes>[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*)$",
+    re.IGNORECASE,
+)
+
+
+def _numbers_in_file_name(url: str) -> list[DocNumber]:
+    """`12-2024-QD-UBND.pdf` names 12/2024/QĐ-UBND (its code must be a type's, or the
+    file name is anything with a leading number)."""
+    stem = urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    found = _FILE_NUMBER.match(stem)
+    if not found:
+        return []
+    year = f"/{found.group('year')}" if found.group("year") else ""
+    number = parse(f"{found.group('serial')}{year}/{found.group('codes').replace('_', '-')}")
+    return [number] if number is not None and number.code else []
+
+
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ])")
+_DAY = r"ngày\s+(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d\d)"
+_DATE_AFTER = re.compile(rf"^\s*,?\s*{_DAY}", re.IGNORECASE)
+_DATE_BEFORE = re.compile(_DAY, re.IGNORECASE)
+_ABOUT = re.compile(r"\bvề\s+(?:việc\s+)?(.+?)\s*$", re.IGNORECASE)
+# "..., Ủy ban nhân dân tỉnh Lào Cai (đã|vừa) ban hành": the body issuing, as lists name it.
+_ISSUER = re.compile(
+    r"(?:^|,\s*)((?:Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Sở|Bộ|Thủ tướng|Chính phủ|Ban)\b[^,.;]*?)"
+    r"\s+(?:đã\s+|vừa\s+)?ban hành"
+)
+_BODIES = (("Ủy ban nhân dân", "UBND"), ("Uỷ ban nhân dân", "UBND"), ("Hội đồng nhân dân", "HĐND"))
+_SIGNER = re.compile(r"(?:đồng chí|ông|bà)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s+){1,4}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)")
+
+
+def _sentences(doc: etree._Element) -> list[str]:
+    """The page's prose, a sentence each: its paragraphs' text split after full stops."""
+    out: list[str] = []
+    for block in doc.iter("p", "li", "td", "div"):
+        if (
+            block.tag == "div"
+            and next(block.iterdescendants("p", "div", "table", "ul"), None) is not None
+        ):
+            continue  # a container: its blocks are read themselves
+        text = clean_line(text_content(block))
+        if text:
+            out += [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    return list(dict.fromkeys(out))
+
+
+def _from_prose(document: FoundDocument, sentences: list[str], alone: bool) -> None:
+    number = document.number
+    assert number is not None
+    for sentence in sentences:
+        for found in _NUMBER_IN.finditer(sentence):
+            named = parse(found.group(0))
+            if named is None or named.key != number.key:
+                continue
+            after = sentence[found.end() :]
+            date = _DATE_AFTER.match(after)
+            if date is None and "ban hành" in sentence.lower():
+                date = next(_DATE_BEFORE.finditer(sentence[: found.start()]), None)
+            issued = parse_vn_datetime(date.group(1)) if date else None
+            if (
+                issued
+                and not document.issued_at
+                and (not number.year or issued.startswith(str(number.year)))
+            ):
+                document.issued_at = issued
+            rest = after[date.end() :] if date and date.re is _DATE_AFTER else after
+            issuer = _ISSUER.search(sentence[: found.start()])
+            if issuer and len(body := _short_body(issuer.group(1))) > len(document.issuer):
+                document.issuer = body  # the fullest naming: "UBND tỉnh" < "UBND tỉnh Lào Cai"
+            about = _ABOUT.search(rest.rstrip(".;"))
+            if about and not document.abstract:
+                text = about.group(1).strip()
+                document.abstract = text[:1].upper() + text[1:]
+    if not alone:
+        return  # a sentence on taking effect or signing names no document of several
+    for sentence in sentences:
+        lowered = sentence.lower()
+        if "hiệu lực" in lowered and not document.effective_at:
+            after = sentence[lowered.index("hiệu lực") :]
+            document.effective_at = parse_vn_datetime(after)
+        if " ký" in lowered and not document.signer and (signer := _SIGNER.search(sentence)):
+            document.signer = signer.group(1)
+
+
+def _short_body(name: str) -> str:
+    """A body as document lists write it: `Ủy ban nhân dân tỉnh X` is `UBND tỉnh X`."""
+    for long, short in _BODIES:
+        if name.startswith(long):
+            return short + name[len(long) :]
+    return name
+
+
+_NUMBER_IN = re.compile(
+    r"(?<![\w/])\d{1,6}[a-z]?\s*/\s*(?:(?:19|20)\d\d\s*/\s*)?[A-Za-zĐđ][A-Za-zĐđ0-9]*"
+    r"(?:\s*[-\u2010-\u2014\u2212]\s*[A-Za-zĐđ0-9]+)*"
+)
 
 
 def _nearest_table(el: etree._Element) -> etree._Element | None:

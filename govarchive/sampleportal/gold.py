@@ -99,8 +99,9 @@ def gold_documents(site: Site) -> list[dict[str, Any]]:
     number's code stands for, the same here); dates as crawler.extract.dates.parse_vn_datetime
     gives them (`effective_at` None where no date is shown); `field` "" where the skin shows
     none; `url` the document's own page (for one published in an article: that article);
-    `list_url` the list page that shows it (None for an article's); `found_on` "list" or
-    "article"; `files` the attached files' URLs on the storage host, in page order."""
+    `list_url` the list page that shows it (None for an article's); `found_on` "list",
+    "article" (an article's prose tells of it), or "attachment" (an article only attaches its
+    file, named by its number; see _attached_documents); `files` the attached files' URLs on the storage host, in page order."""
     from govarchive.sampleportal.render_documents import listed
     from govarchive.sampleportal.vanban import DOC_PAGE_SIZE
 
@@ -124,4 +125,50 @@ def gold_documents(site: Site) -> list[dict[str, Any]]:
                 "files": [site.media_url(f.path) for f in doc.files],
             }
         )
-    return out
+    return out + _attached_documents(site, {d.article_id for d in site.portal.documents})
+
+
+_ATTACHED = re.compile(r"^(?P<type>[^\d]+?) số (?P<number>\d+/\S+)$")
+
+
+def _attached_documents(site: Site, published: set[int | None]) -> list[dict[str, Any]]:
+    """The documents news articles publish as a file whose link text names its number
+    ("Quyết định số 1234/QĐ-UBND"): nothing else of them is shown. A number with no year is
+    one document a year (serials restart each January): the year of the article publishing it.
+    `url` is the first article (by id) publishing it, `articles` all of them, `files` every
+    file of it, by article id."""
+    if site.profile.family == "spa":
+        return []  # nothing is extractable from its HTML
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    for art in sorted(site.portal.articles, key=lambda a: a.id):
+        if art.id in published:
+            continue
+        for att in art.attachments:
+            named = _ATTACHED.match(att.link_text)
+            if not named:
+                continue
+            number = named.group("number")
+            year = 0 if re.match(r"\d+/\d{4}/", number) else art.published.year
+            entry = out.setdefault(
+                (number, year),
+                {
+                    "number": number,
+                    "type": named.group("type"),
+                    "issued_at": None,
+                    "effective_at": None,
+                    "issuer": "",
+                    "signer": "",
+                    "abstract": "",
+                    "field": "",
+                    "url": site.article_url(art),
+                    "list_url": None,
+                    "found_on": "attachment",
+                    "files": [],
+                    "year": year or None,
+                    "articles": [],
+                },
+            )
+            entry["files"].append(site.media_url(att.path))
+            if site.article_url(art) not in entry["articles"]:
+                entry["articles"].append(site.article_url(art))
+    return list(out.values())
