@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from archive.db import open_database
 from archive.errors import ArchiveError
 from archive.folder import ArchiveFolder
+from archive.frames import Results
 from archive.lock import ArchiveLock
 from archive.readonly import guard, refused
 from archive.schema import migrations
@@ -102,10 +103,11 @@ class Archive:
         finally:
             self.con.rollback()
 
-    def search(self, query: str, **filters: Any) -> list[Hit]:
-        """Full-text search; filters: site, since, until (YYYY-MM-DD), category, limit."""
+    def search(self, query: str, **filters: Any) -> Results[Hit]:
+        """Full-text search; filters: site, since, until (YYYY-MM-DD), category, limit. A list
+        with to_arrow() and to_pandas()."""
         with self.snapshot():
-            return search(self.con, query, **filters)
+            return Results(search(self.con, query, **filters), Hit)
 
     def articles(
         self,
@@ -115,8 +117,8 @@ class Archive:
         until: str | None = None,
         category: str | None = None,
         limit: int | None = None,
-    ) -> list[ArticleRow]:
-        """Stored articles, newest first."""
+    ) -> Results[ArticleRow]:
+        """Stored articles, newest first: a list with to_arrow() and to_pandas()."""
         filters, params = article_filters(site=site, since=since, until=until, category=category)
         where = ["1 = 1", *filters]
         sql = (
@@ -127,7 +129,7 @@ class Archive:
         )
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return [ArticleRow(*row) for row in self.con.execute(sql, params)]
+        return Results((ArticleRow(*row) for row in self.con.execute(sql, params)), ArticleRow)
 
     def history(self, url: str) -> tuple[list[Version], str | None]:
         """Every version of the article at `url`, oldest first (the last is the current one), and
