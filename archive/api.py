@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.citation import Citation, citation
 from archive.db import open_database
 from archive.errors import ArchiveError
 from archive.folder import ArchiveFolder
@@ -206,3 +207,13 @@ class Archive:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def citation(self, url: str) -> Citation:
+        """How to cite the archived article at `url`: the capture its stored text came from (WARC
+        record id, payload digest, time) and a ready-to-paste line (`.line()`, docs/serve.md)."""
+        with self.snapshot():
+            row = self.con.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+            cited = citation(self.con, row[0]) if row else None
+        if cited is None:
+            raise ArchiveError(f"no article with URL {url} in {self.folder.root}")
+        return cited

@@ -1,4 +1,6 @@
-"""`govarchive serve`: the archive in Datasette, read-only, with search, facets and descriptions."""
+"""`govarchive serve`: the archive in Datasette, read-only, with search, facets and descriptions,
+every article's archived copy (the govarchive_article plugin), and pywb beside it replaying the
+pages as captured (govarchive/replay.py). docs/serve.md."""
 
 from __future__ import annotations
 
@@ -11,12 +13,15 @@ import tempfile
 from pathlib import Path
 
 from archive.folder import ArchiveFolder
+from govarchive.replay import Replay, start_replay
 
 SCHEMA_DOC = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
 PLUGINS = Path(__file__).resolve().parent / "datasette_plugins"
+TEMPLATES = Path(__file__).resolve().parent / "datasette_templates"
 
 SEARCH_SQL = """select a.url, a.title, s.host as site, a.category, a.published_at,
-  snippet(articles_fts, -1, '[', ']', '…', 16) as snippet
+  snippet(articles_fts, -1, '[', ']', '…', 16) as snippet,
+  '/-/article/' || a.id as archived_copy
 from articles_fts
   join articles a on a.id = articles_fts.rowid
   join sites s on s.id = a.site_id
@@ -57,7 +62,7 @@ def column_descriptions(doc: Path = SCHEMA_DOC) -> dict[str, dict[str, str]]:
     return tables
 
 
-def metadata() -> dict:
+def metadata(replay: Replay | None = None) -> dict:
     described = column_descriptions()
     tables = {name: {"columns": cols} for name, cols in described.items()}
     tables.setdefault("article_list", {}).update(
@@ -72,6 +77,12 @@ def metadata() -> dict:
     tables["articles"].update({"fts_table": "articles_fts", "fts_pk": "id"})
     return {
         "title": "govarchive",
+        "plugins": {
+            "govarchive": {  # read by datasette_plugins/govarchive_article.py
+                "replay_port": replay.port if replay else None,
+                **({"missing": replay.missing} if replay and replay.missing else {}),
+            }
+        },
         "description": "Articles archived from Vietnam's VNPT-built government portals. Search "
         "works with or without diacritics (đ too) in the 'search' query.",
         "databases": {
@@ -81,7 +92,7 @@ def metadata() -> dict:
                     "search": {
                         "title": "Search articles",
                         "description": "Words with or without diacritics; site, since and "
-                        "until (YYYY-MM-DD) may be left empty.",
+                        "until (YYYY-MM-DD) may be left empty. Titles link to the archived copy.",
                         "sql": SEARCH_SQL,
                     },
                     "search_attachments": {
@@ -106,23 +117,34 @@ def serve(archive: str | None, host: str, port: int) -> int:
     folder = ArchiveFolder.existing(archive)
     Archive(folder.root).close()  # an archive from an older govarchive gets the current schema
     with tempfile.TemporaryDirectory() as tmp:
-        meta = Path(tmp) / "metadata.json"
-        meta.write_text(json.dumps(metadata(), ensure_ascii=False), encoding="utf-8")
-        command = [
-            sys.executable, "-m", "datasette", "serve", str(folder.db_path),
-            "--metadata", str(meta), "--plugins-dir", str(PLUGINS),
-            "--host", host, "--port", str(port), "--setting", "default_page_size", "50",
-        ]  # fmt: skip
-        # Datasette runs as our child: a stop (SIGTERM from a service manager or a test, Ctrl-C)
-        # is passed on to it and waited for, so no server outlives `govarchive serve`.
-        proc = subprocess.Popen(command)
-        previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+        replay = start_replay(folder, host, Path(tmp))
         try:
-            code = proc.wait()
-        except KeyboardInterrupt:
-            proc.terminate()
-            proc.wait()
-            return 130
+            if replay.missing:
+                print(f"govarchive: note: {replay.missing}", file=sys.stderr)
+            meta = Path(tmp) / "metadata.json"
+            meta.write_text(json.dumps(metadata(replay), ensure_ascii=False), encoding="utf-8")
+            command = [
+                sys.executable, "-m", "datasette", "serve", str(folder.db_path),
+                "--metadata", str(meta), "--plugins-dir", str(PLUGINS),
+                "--template-dir", str(TEMPLATES),
+                "--host", host, "--port", str(port), "--setting", "default_page_size", "50",
+            ]  # fmt: skip
+            return _run(command)
         finally:
-            signal.signal(signal.SIGTERM, previous)
-        return 0 if code < 0 else code  # ended by the signal we passed on: a clean stop
+            replay.stop()
+
+
+def _run(command: list[str]) -> int:
+    """Datasette runs as our child (pywb too): a stop (SIGTERM from a service manager or a
+    test, Ctrl-C) is passed on to it and waited for, so no server outlives `govarchive serve`."""
+    proc = subprocess.Popen(command)
+    previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+    try:
+        code = proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait()
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 0 if code < 0 else code  # ended by the signal we passed on: a clean stop
