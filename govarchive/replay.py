@@ -82,7 +82,7 @@ def index_folder(folder: ArchiveFolder, into: Path) -> Path:
     # in the index may point past its end, so everything is indexed here instead
     if any(n in present and present[n].stat().st_size != s for n, s in known.items()):
         known = {}
-    if known:
+    else:  # linked even before it exists: pywb reads it once a crawl writes it
         (out / INDEX_NAME).symlink_to(indexes / INDEX_NAME)
     rest = [p for n, p in present.items() if n not in known]
     if rest:
