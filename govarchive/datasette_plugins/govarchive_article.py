@@ -30,12 +30,15 @@ ARCHIVE_DATABASE = "archive"
 PLUGIN = "govarchive"
 ARTICLE_PATH = "/-/article/{}"
 CAPTURE_PATH = "/-/capture/{}"
-# archived bytes are the portal's, not ours: a page or script among them must not run here
 CAPTURE_HEADERS = {
-    "content-security-policy": "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'",
     "x-content-type-options": "nosniff",
     "cache-control": "public, max-age=86400",  # a capture never changes
 }
+# Archived bytes are the portal's, not ours: a page, SVG or script among them must not run on
+# this origin, so those are sandboxed. Images and documents are not (a sandboxed PDF is not
+# shown by Chromium's viewer).
+ACTIVE = ("html", "xml", "svg", "javascript", "ecmascript")
+SANDBOX = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def _id(value: str) -> int | None:
@@ -183,6 +186,8 @@ class _PayloadResponse:
 
     async def asgi_send(self, send) -> None:
         headers = {**CAPTURE_HEADERS, "content-type": self.body.content_type}
+        if any(word in self.body.content_type.lower() for word in ACTIVE):
+            headers["content-security-policy"] = SANDBOX
         if self.filename:
             headers["content-disposition"] = f"inline; filename*=UTF-8''{quote(self.filename)}"
         if self.body.length is not None:
@@ -209,12 +214,16 @@ def register_routes(datasette):
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """Titles (and ids) in article_list, and titles in the search query's results, link to the
-    article's archived copy; the search query's archived_copy column is that link."""
+    """Titles (and ids) in article_list and articles, and titles in the search query's results,
+    link to the article's archived copy; the search query's archived_copy column is that link."""
     if database != ARCHIVE_DATABASE or value is None:
         return None
     keys = row.keys()
-    if table == "article_list" and column in ("title", "id"):
+    if (table, column) in (
+        ("article_list", "title"),
+        ("article_list", "id"),
+        ("articles", "title"),
+    ):
         article_id = row["id"]
     elif table is None and "archived_copy" in keys and column in ("title", "archived_copy"):
         article_id = str(row["archived_copy"]).rsplit("/", 1)[-1]
