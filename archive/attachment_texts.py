@@ -54,10 +54,14 @@ class PageRow:
 
 _FILES = """
 SELECT h.id, h.url, h.warc_file, h.warc_offset, h.content_type, min(a.filename)
-FROM attachments a
+FROM (
+  SELECT x.capture_id, x.filename, ar.site_id FROM attachments x
+  JOIN articles ar ON ar.id = x.article_id
+  UNION ALL
+  SELECT f.capture_id, NULL, d.site_id FROM document_files f JOIN documents d ON d.id = f.document_id
+) a
 JOIN captures c ON c.id = a.capture_id
 JOIN captures h ON h.id = CASE WHEN c.record_type = 'revisit' THEN c.refers_to ELSE c.id END
-{join}
 WHERE h.record_type = 'response' AND h.status = 200 AND h.lost_at IS NULL
   AND h.warc_file IS NOT NULL
   AND (NOT EXISTS (SELECT 1 FROM attachment_texts t WHERE t.capture_id = h.id {version})
@@ -75,13 +79,13 @@ def files_to_read(
     version: str | None = None,
     redo: Sequence[str] = (),
 ) -> Iterator[FileRef]:
-    """Archived attachment files not read yet (by any extractor version, or by `version` when
+    """Archived files of articles and of documents (document_files) not read yet (by any extractor version, or by `version` when
     given), and files with a row whose error starts with one of `redo` (scans a --no-ocr run
     left, files a missing tool left unread), filtered
     by site (`site_id`) and fetched since a day (`since`). Streamed from a read-only
     connection of its own, so the run holds a file at a time, not the list."""
     params: list[Any] = []
-    version_sql = redo_sql = join = ""
+    version_sql = redo_sql = ""
     where: list[str] = []
     if version is not None:
         version_sql = "AND t.extractor_version = ?"
@@ -95,13 +99,12 @@ def files_to_read(
         for prefix in redo:
             params += [len(prefix), prefix]
     if filters.get("site_id") is not None:
-        join = "JOIN articles ar ON ar.id = a.article_id"
-        where.append("AND ar.site_id = ?")
+        where.append("AND a.site_id = ?")
         params.append(filters["site_id"])
     if filters.get("since"):
         where.append("AND h.fetched_at >= ?")
         params.append(filters["since"])
-    sql = _FILES.format(join=join, version=version_sql, redo=redo_sql, where=" ".join(where))
+    sql = _FILES.format(version=version_sql, redo=redo_sql, where=" ".join(where))
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         for row in con.execute(sql, params):

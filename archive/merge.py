@@ -26,6 +26,7 @@ from typing import Any
 from archive.cdxj import update_index
 from archive.clock import from_iso, iso_utc, utc_now
 from archive.db import ArchiveDB, ArticleRecord
+from archive.documents import FIELDS, DocumentRecord, store_documents
 from archive.errors import ArchiveError
 from archive.folder import ArchiveFolder
 from archive.lock import ArchiveLock
@@ -233,6 +234,7 @@ class _ShardMerge:
             ids = self._insert_captures(central, captures, files)
             _crash_point("rows")
             counts = self._articles(crawl_id, central, site_id, ids)
+            self._documents(central, site_id, ids)
             self._carry_refetch(crawl_id, site_id)
         self.report.captures += len(captures)
         self.report.articles_new += counts["new"]
@@ -521,6 +523,41 @@ class _ShardMerge:
                 "capture_id = coalesce(?, capture_id) WHERE article_id = ? AND url = ? "
                 "AND sha256 IS NULL",
                 [ctype, size, digest, held, article_id, url],
+            )
+
+    def _documents(self, central_crawl: int, site_id: int, ids: dict[int, int]) -> None:
+        """The shard's documents shown by pages of this crawl, stored as the crawl stored them
+        (the archive's rules merge them with what it holds), each on its page's capture here."""
+        if not self.src.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'document_pages'"
+        ).fetchone():
+            return  # a shard from before documents
+        marks = ",".join("?" * len(ids))
+        pages = self.src.execute(
+            "SELECT p.capture_id, p.source, d.id, d.number, d.year, d.first_seen, "
+            f"{', '.join(FIELDS)}, d.detail_url FROM document_pages p "
+            f"JOIN documents d ON d.id = p.document_id WHERE p.capture_id IN ({marks}) "
+            "ORDER BY p.capture_id, d.id",
+            list(ids),
+        ).fetchall()
+        for capture, source, shard_doc, number, year, seen, *fields, detail in pages:
+            files = [
+                r[0]
+                for r in self.src.execute(
+                    "SELECT url FROM document_files WHERE document_id = ? ORDER BY position",
+                    [shard_doc],
+                )
+            ]
+            given = dict(zip(FIELDS, fields, strict=True))
+            record = DocumentRecord(
+                number_text=number or "",
+                **{k: v or ("" if k not in ("issued_at", "effective_at") else None)
+                   for k, v in given.items()},
+                files=files,
+                detail_url=detail,
+            )  # fmt: skip
+            store_documents(
+                self.db, site_id, central_crawl, ids[capture], source, [record], seen, year
             )
 
     def _carry_refetch(self, crawl_id: int, site_id: int) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from archive.clock import iso_utc, utc_now
 from archive.db import ArchiveDB, ArticleRecord, _unique_by_url
+from archive.documents import DocumentRecord, store_documents
 from archive.errors import ArchiveError
 from archive.search import index_article
 from archive.tx import write_transaction
@@ -45,6 +46,9 @@ class Result:
     reason: str = ""  # the verdict when no record: refusal, page test, clean's drop, unreadable
     unreadable: bool = False
     text_digest: str | None = None
+    documents: list[DocumentRecord] | None = None  # the official documents the page shows
+    documents_source: str = ""
+    published_year: int | None = None
 
 
 @dataclass
@@ -55,6 +59,7 @@ class Figures:
     unchanged: int = 0
     flagged: int = 0
     unreadable: int = 0
+    documents: int = 0  # documents the archive did not hold
 
     def add(self, other: Figures) -> None:
         for name in vars(self):
@@ -209,6 +214,14 @@ class Applier:
         for result in left:
             if result.record is not None and self._found(result):
                 figures.new += 1
+        for result in group:  # after the articles: a document an article publishes names it
+            if result.documents:
+                page = result.page
+                figures.documents += store_documents(
+                    self.db.db, page.site_id, page.last_crawl_id, holder,
+                    result.documents_source, result.documents, page.fetched_at,
+                    result.published_year,
+                )  # fmt: skip
 
     def _flag(self, article_id: int, reason: str) -> None:
         self.db.db.execute(

@@ -478,5 +478,15 @@ def m016_attachment_texts(db: Database) -> None:
     )
 
 
+@migrations()
+def m017_documents(db: Database) -> None:
+    """Official documents (issue 17): a row a document of a site, keyed by its number, with its
+    files and every page that shows it (the evidence), and a diacritic-free search over its
+    number, type, abstract, issuer, signer and field. See archive/documents.py."""
+    from archive.documents import create_tables
+
+    create_tables(db)
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

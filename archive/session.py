@@ -13,6 +13,7 @@ from typing import Any
 from archive.cdxj import PENDING
 from archive.clock import Clock, IdFactory, iso_utc, random_record_id, utc_now
 from archive.db import ArchiveDB, ArticleRecord, StoreOutcome
+from archive.documents import DocumentRecord, file_fetched, store_documents
 from archive.errors import ArchiveError, StorageFull, no_room
 from archive.folder import ArchiveFolder
 from archive.frontier import Frontier
@@ -307,6 +308,7 @@ class ArchiveSession:
             if asset_kind and written.status in (200, 304):
                 held = refers_to if refers_to and revisit and not revisit.not_modified else None
                 self.db.image_fetched(written.url, held or capture_id)
+                file_fetched(self.db.db, written.url, held or capture_id)
         return Captured(capture_id, refers_to, revisit is not None and revisit.not_modified)
 
     def capture_failure(self, crawl_id: int, url: str, method: str, error: str) -> int:
@@ -340,6 +342,25 @@ class ArchiveSession:
             return self.db.store_article(
                 self.site_ids[host], self.crawl_ids[host], capture_id, article, extractor_version
             )
+
+    def store_documents(
+        self,
+        host: str,
+        capture_id: int | None,
+        source: str,
+        records: Sequence[DocumentRecord],
+        published_year: int | None = None,
+    ) -> int:
+        """The official documents a page shows, on the page's capture: one transaction; returns
+        how many were new. Never stored without the capture that backs them."""
+        assert self.db is not None
+        if capture_id is None:
+            raise ArchiveError(f"documents on {host} have no capture of their page")
+        with self._storing(), write_transaction(self.db.db):
+            return store_documents(
+                self.db.db, self.site_ids[host], self.crawl_ids[host], capture_id, source,
+                records, iso_utc(self.clock()), published_year,
+            )  # fmt: skip
 
     def article_seen(self, host: str, url: str) -> bool:
         assert self.db is not None

@@ -146,17 +146,19 @@ def verify(folder: ArchiveFolder, repair: bool = False) -> VerifyReport:
             if problem:
                 bad[cid], urls[cid] = problem, url
         orphans = _orphans(con, bad)
+        documents = _document_orphans(con, bad)
         # What --repair deals with: captures cut off with a tail, and those of orphaned
         # articles (marked lost; the articles' pages queued). Other bad records stay problems.
         mended = {cid for cid, p in bad.items() if p.startswith("beyond")}
-        mended |= {cid for _, _, _, cid in orphans if cid in bad}
+        mended |= {cid for _, _, _, cid in orphans + documents if cid in bad}
         for cid, problem in bad.items():
             if not (repair and cid in mended):
                 report.problems.append(f"capture {cid} ({urls[cid]}): {problem}")
     finally:
         con.close()
     if repair:
-        _repair(folder, report, bad, orphans)
+        _repair(folder, report, bad, orphans, [cid for _, _, _, cid in documents])
+        _repair_documents(folder, report, bad, documents)
         if waiting:
             report.repaired.append(
                 f"archive.db: {waiting} revisit(s) of lost records point at the payload again "
@@ -164,7 +166,80 @@ def verify(folder: ArchiveFolder, repair: bool = False) -> VerifyReport:
             )
     else:
         report.problems += [f"article {aid} ({url}): {why}" for aid, url, why, _ in orphans]
+        report.problems += [f"document {d} ({number}): {why}" for d, number, why, _ in documents]
     return report
+
+
+def _document_orphans(
+    con: sqlite3.Connection, bad: dict[int, str]
+) -> list[tuple[int, str, str, int]]:
+    """Documents whose page is in no good WARC record: (id, number, why, capture id or 0). A
+    document backed by another page that showed it is pointed there on repair, not orphaned."""
+    out = []
+    for did, number, cid, found, lost, name in con.execute(
+        "SELECT d.id, coalesce(d.number, d.abstract), d.capture_id, c.id, c.lost_at, "
+        "c.warc_file FROM documents d LEFT JOIN captures c ON c.id = d.capture_id ORDER BY d.id"
+    ):
+        if found is None:
+            why = f"orphaned: its page's capture {cid} is not in the archive"
+        elif lost:
+            why = f"orphaned: the record of its page's capture {cid} was lost"
+        elif name is None:
+            why = f"orphaned: its page's capture {cid} has no WARC record"
+        elif cid in bad:
+            why = f"orphaned: its page's capture {cid} is {bad[cid]}"
+        else:
+            continue
+        out.append((did, number, why, cid or 0))
+    return out
+
+
+def _repair_documents(
+    folder: ArchiveFolder,
+    report: VerifyReport,
+    bad: dict[int, str],
+    orphans: list[tuple[int, str, str, int]],
+) -> None:
+    """An orphaned document is kept: pointed at another page that showed it and is backed,
+    else its page queued for the next crawl (which reads the document again)."""
+    if not orphans:
+        return
+    db = open_database(folder.db_path)
+    moved = queued = 0
+    try:
+        with write_transaction(db):
+            now = iso_utc(utc_now())
+            for did, _, _, cid in orphans:
+                backed = [
+                    (other, source)
+                    for other, source in db.execute(
+                        "SELECT p.capture_id, p.source FROM document_pages p JOIN captures c "
+                        "ON c.id = p.capture_id WHERE p.document_id = ? AND c.lost_at IS NULL "
+                        "AND c.warc_file IS NOT NULL ORDER BY p.capture_id DESC",
+                        [did],
+                    ).fetchall()
+                    if other not in bad
+                ]
+                if backed:
+                    db.execute(
+                        "UPDATE documents SET capture_id = ?, source = ? WHERE id = ?",
+                        [*backed[0], did],
+                    )
+                    moved += 1
+                    continue
+                db.execute(
+                    "INSERT OR IGNORE INTO refetch (site_id, url, article_id, reason, queued_at) "
+                    "SELECT d.site_id, c.url, NULL, 'record lost', ? FROM documents d "
+                    "JOIN captures c ON c.id = ? WHERE d.id = ?",
+                    [now, cid, did],
+                )
+                queued += 1
+    finally:
+        db.close()
+    report.repaired.append(
+        f"archive.db: {len(orphans)} orphaned document(s) kept: {moved} backed by another page "
+        f"showing them, {queued} with their page queued for the next crawl"
+    )
 
 
 def _orphans(con: sqlite3.Connection, bad: dict[int, str]) -> list[tuple[int, str, str, int]]:
@@ -198,11 +273,14 @@ def _repair(
     report: VerifyReport,
     bad: dict[int, str],
     orphans: list[tuple[int, str, str, int]],
+    document_pages: list[int],
 ) -> None:
-    """Captures cut off with a tail, and those of orphaned articles whose records are bad, are
-    marked lost; the orphans' pages are queued for the next crawl. No article is deleted."""
+    """Captures cut off with a tail, and those of orphaned articles (and documents) whose
+    records are bad, are marked lost; the orphans' pages are queued for the next crawl. No
+    article is deleted."""
     beyond = [cid for cid, problem in bad.items() if problem.startswith("beyond")]
     backing = [cid for _, _, _, cid in orphans if cid in bad and cid not in beyond]
+    backing += [cid for cid in document_pages if cid in bad and cid not in beyond + backing]
     db = open_database(folder.db_path)
     try:
         if beyond:

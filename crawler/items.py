@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.documents import DocumentRecord
+
 
 @dataclass
 class ArticleItem:
@@ -42,3 +44,15 @@ class ArticleSeenItem:
 
     url: str
     site: str
+
+
+@dataclass
+class DocumentsItem:
+    """The official documents one page shows (issue 17), stored on the page's capture.
+    `source`: "list", "detail" or "article" (crawler/extract/documents.documents_on_page)."""
+
+    site: str
+    capture_id: int | None
+    source: str
+    documents: list[DocumentRecord]
+    published_year: int | None = None  # the publishing article's, for a number with no year

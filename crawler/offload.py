@@ -62,7 +62,7 @@ def read_elsewhere(
     except NotArticle:
         return Answer(None, None, None)
     asked = _Asked(aliases)
-    reading = read_page(doc, url, hint, host, capture_id, profile, asked)
+    reading = read_page(doc, url, hint, host, capture_id, profile, asked, text)
     return Answer(reading, asked.read, asked.text)
 
 

@@ -6,6 +6,7 @@ page re-read today gives exactly what a crawl with today's rules would store."""
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cache
@@ -21,12 +22,22 @@ from scrapy.settings import default_settings
 from w3lib.encoding import html_body_declared_encoding
 
 from archive.db import ArticleRecord
+from archive.documents import DocumentRecord
 from crawler import settings as crawl_settings
 from crawler.extract import NotArticle, extract_article
 from crawler.extract.article import RULES_OFF
+from crawler.extract.documents import (
+    DETAIL,
+    LISTED,
+    PUBLISHED,
+    FoundDocument,
+    documents_on_page,
+    might_hold_documents,
+)
 from crawler.extract.page_kind import (
     ARTICLE,
     LIST,
+    OTHER,
     article_identity,
     declared_canonical,
     judge_page,
@@ -76,6 +87,14 @@ class Reading:
     refused: bool = False  # the extractor's own refusal (counted as articles_dropped)
     item: ArticleItem | None = None
     text_digest: str | None = None  # title, date and body, for an article naming no id
+    documents: list[DocumentRecord] | None = None  # official documents the page shows
+    documents_source: str = ""  # how: "list", "detail" or "article"
+
+    @property
+    def published_year(self) -> int | None:
+        """The year of the article (for documents it publishes with no year of their own)."""
+        when = self.item.published_at if self.item is not None else None
+        return int(when[:4]) if when else None
 
 
 def text_digest(title: str, published_at: str | None, body: str) -> str:
@@ -86,6 +105,52 @@ def text_digest(title: str, published_at: str | None, body: str) -> str:
 
 
 def read_page(
+    doc: etree._Element,
+    url: str,
+    hint: str | None,
+    host: str,
+    capture_id: int | None,
+    profile: SiteProfile | None,
+    memory: PageMemory,
+    text: str,
+) -> Reading:
+    """The page's article (read_article) and the official documents it shows, found first
+    (the extractor changes the tree) and only on a page whose `text` may hold some."""
+    source, found = documents_on_page(doc, url) if might_hold_documents(text) else ("", [])
+    reading = read_article(doc, url, hint, host, capture_id, profile, memory)
+    if found and not (source == PUBLISHED and reading.reason == "same_article"):
+        reading.documents = [document_record(d) for d in found]
+        reading.documents_source = source
+        if source == DETAIL or (reading.refused and source == LISTED):
+            # A document's own page, or a list of them: not an article (what the extractor
+            # takes for a detail page's body is its "other documents" box), nor one it failed on.
+            reading.kind = LIST if source == LISTED else OTHER
+            reading.reason, reading.article_like, reading.refused = "documents", False, False
+            reading.item = reading.text_digest = None
+    return reading
+
+
+def document_record(found: FoundDocument) -> DocumentRecord:
+    """A found document as the archive stores it, its text in NFC as an article's is."""
+
+    def nfc(text: str) -> str:
+        return unicodedata.normalize("NFC", text)
+
+    return DocumentRecord(
+        number_text=nfc(found.number.text if found.number else found.number_text),
+        type=nfc(found.kind),
+        issued_at=found.issued_at,
+        effective_at=found.effective_at,
+        issuer=nfc(found.issuer),
+        signer=nfc(found.signer),
+        abstract=nfc(found.abstract),
+        field=nfc(found.field),
+        files=list(found.files),
+        detail_url=found.detail_url,
+    )
+
+
+def read_article(
     doc: etree._Element,
     url: str,
     hint: str | None,

@@ -88,8 +88,9 @@ def read_one(page: Page) -> Result:
         return Result(page, reason=f"unreadable: {type(exc).__name__}", unreadable=True)
     if not is_html(response):
         return Result(page, reason="not_html")
+    text = page_text(response)  # type: ignore[arg-type]
     try:
-        doc = parse_html(page_text(response))  # type: ignore[arg-type]
+        doc = parse_html(text)
     except NotArticle as reason:
         return Result(page, reason=str(reason))
     reading = read_page(
@@ -100,13 +101,19 @@ def read_one(page: Page) -> Result:
         page.holder,
         _STATE["profiles"].get(page.host),
         Forgetful(),
+        text,
     )
+    documents = {
+        "documents": reading.documents,
+        "documents_source": reading.documents_source,
+        "published_year": reading.published_year,
+    }
     if reading.item is None:
-        return Result(page, reason=reading.reason)
+        return Result(page, reason=reading.reason, **documents)
     record = stored_form(reading.item)
     if isinstance(record, str):
-        return Result(page, reason=record)
-    return Result(page, record=record, text_digest=reading.text_digest)
+        return Result(page, reason=record, **documents)
+    return Result(page, record=record, text_digest=reading.text_digest, **documents)
 
 
 def _read_all(

@@ -73,6 +73,7 @@ def cmd_extract(args: argparse.Namespace, console: Console) -> int:
                     "articles_unchanged": s.unchanged,
                     "articles_flagged": s.flagged,
                     "unreadable": s.unreadable,
+                    "documents_new": s.documents,
                     "seconds": round(outcome.seconds, 3),
                     "pages_per_second": round(outcome.pages_per_second, 1),
                     "run_total": vars(t),
@@ -85,6 +86,7 @@ def cmd_extract(args: argparse.Namespace, console: Console) -> int:
         f"extractor {outcome.version}{resumed}: {s.pages} page(s) read, articles {s.new} new, "
         f"{s.changed} changed, {s.unchanged} unchanged, {s.flagged} flagged"
         + (f", {s.unreadable} page(s) unreadable" if s.unreadable else "")
+        + (f", documents {s.documents} new" if s.documents else "")
         + f"; {outcome.pages_per_second:.1f} pages/s",
         markup=False,
     )

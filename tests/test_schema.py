@@ -55,5 +55,6 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
         "m014_extraction",
         "m015_article_capture_index",
         "m016_attachment_texts",
+        "m017_documents",
     ]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

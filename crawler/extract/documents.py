@@ -89,10 +89,18 @@ class FoundDocument:
     detail_url: str | None = None  # its own page, when a list links one
 
 
+# A page publishing a document links a file and names a number (`12/2024/QĐ-UBND`).
+_FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|rar|zip)\b", re.IGNORECASE)
+_SOME_NUMBER = re.compile(r"\d/(?:\d{4}/)?[A-ZĐ]|\d-(?:\d{4}-)?(?:QD|KH|CT|NQ|TB|UBND)", re.I)
+
+
 def might_hold_documents(page_text: str) -> bool:
-    """Whether a page's text names a document field at all (cheap; the finders are not)."""
+    """Whether a page's text names a document field, or links a file and names something like
+    a number, at all (cheap; the finders are not)."""
     lowered = page_text.lower()
-    return any(needle in lowered for needle in _NEEDLES)
+    if any(needle in lowered for needle in _NEEDLES):
+        return True
+    return bool(_FILE_LINK.search(page_text)) and bool(_SOME_NUMBER.search(page_text))
 
 
 def label_of(text: str) -> str | None:

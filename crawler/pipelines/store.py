@@ -1,4 +1,5 @@
-"""Stores articles and attachment facts in the archive, one transaction per item."""
+"""Stores articles, official documents and attachment facts in the archive, one transaction
+per item."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from scrapy.statscollectors import StatsCollector
 from archive.errors import StorageFull
 from archive.session import ArchiveSession
 from crawler.archive_link import session_for
-from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
+from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem, DocumentsItem
 from crawler.reading import extractor_version, record_of
 
 
@@ -42,6 +43,12 @@ class StorePipeline:
         elif isinstance(item, ArticleSeenItem):
             if self.session.article_seen(item.site, item.url):
                 self.stats.inc_value("govarchive/articles/not_modified")
+        elif isinstance(item, DocumentsItem):
+            new = self.session.store_documents(
+                item.site, item.capture_id, item.source, item.documents, item.published_year
+            )
+            self.stats.inc_value("govarchive/documents/found", len(item.documents))
+            self.stats.inc_value("govarchive/documents/new", new)
         elif isinstance(item, AttachmentFileItem):
             self.session.record_attachment_file(
                 item.url,

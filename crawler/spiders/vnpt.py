@@ -33,7 +33,7 @@ from crawler.extract.page_kind import (
     judge_page,
 )
 from crawler.extract.profiles import SiteProfile, load_profiles, parse_profiles
-from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem
+from crawler.items import ArticleItem, ArticleSeenItem, AttachmentFileItem, DocumentsItem
 from crawler.middlewares.frontier import FrontierMiddleware
 from crawler.reading import Reading, is_html, page_text, read_page
 from crawler.seen import SeenSet
@@ -245,10 +245,10 @@ class VnptSpider(Discovering, Spider):
         page = self.open_page(response)
         if page is None:
             return
-        host, doc, hrefs, _ = page
+        host, doc, hrefs, text = page
         yield from self.discover(response, host)
         found_article = False
-        for out in self.judge(response, doc, host):
+        for out in self.judge(response, doc, host, text):
             found_article = found_article or isinstance(out, ArticleItem)
             yield out
         yield from self.close_page(response, doc, hrefs, host, found_article)
@@ -336,7 +336,7 @@ class VnptSpider(Discovering, Spider):
         if self.fetch_assets:
             yield from self.requisites(response, doc, host)
 
-    def judge(self, response: TextResponse, doc, host: str) -> Iterator[Any]:
+    def judge(self, response: TextResponse, doc, host: str, text: str) -> Iterator[Any]:
         """What the page is, decided from the page: a cheap test first (a list never pays for an
         extraction), then the extractor, which has the last word. A URL in a form that names an
         article's id goes straight to the extractor (it is an article nine times in ten; the
@@ -347,7 +347,7 @@ class VnptSpider(Discovering, Spider):
             return
         hint, capture_id = self.reading_inputs(response)
         reading = read_page(
-            doc, response.url, hint, host, capture_id, self.profiles.get(host), self
+            doc, response.url, hint, host, capture_id, self.profiles.get(host), self, text
         )
         yield from self.judged(response, reading, host)
 
@@ -373,13 +373,20 @@ class VnptSpider(Discovering, Spider):
             )
         self.verdict(response, reading.kind, reading.reason, reading.article_like)
         art = reading.item
-        if art is None:
-            return
-        # Asked for as extracted: the pipelines may rewrite the item once it is yielded.
-        assets = [("image", i["src"]) for i in art.images] + [
-            ("attachment", a["url"]) for a in art.attachments
-        ]
-        yield art
+        assets: list[tuple[str, str]] = []
+        if art is not None:
+            # Asked for as extracted: the pipelines may rewrite the item once it is yielded.
+            assets = [("image", i["src"]) for i in art.images] + [
+                ("attachment", a["url"]) for a in art.attachments
+            ]
+            yield art
+        if reading.documents:  # after the article: a document it publishes names it
+            capture_id = response.meta.get("govarchive_capture_id")
+            yield DocumentsItem(
+                host, capture_id, reading.documents_source, reading.documents,
+                reading.published_year,
+            )  # fmt: skip
+            assets += [("attachment", url) for d in reading.documents for url in d.files]
         if not self.fetch_assets:
             return
         for kind, asset_url in assets:

@@ -1,0 +1,202 @@
+"""Official documents end to end (issue 17 part 1): a crawl of the two Văn bản skins stores every
+gold document with its metadata exact and its files fetched, each row backed by the WARC record
+of a page that shows it; a document's own page is no article; `govarchive extract` finds the
+same documents from the WARC files alone; verify proves the backing and --repair keeps a
+document whose page record is lost."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from govarchive.sampleportal.content import DOCUMENT_PROFILES
+from govarchive.sampleportal.gold import gold_articles, gold_documents
+from govarchive.sampleportal.process import SamplePortalProcess
+from tests.conftest import BIN, run_cli
+
+FIELDS = ("number", "type", "issued_at", "effective_at", "issuer", "signer", "abstract", "field")
+
+
+@pytest.fixture(scope="module")
+def portals():
+    with SamplePortalProcess(DOCUMENT_PROFILES) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def archive(portals, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("documents")
+    result = run_cli(
+        "crawl", *[s.home_url() for s in portals.sites], "--archive", str(path),
+        "--delay", "0", "--concurrency", "8",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def host(site) -> str:
+    return site.base.split("//", 1)[1]
+
+
+def stored(db: Path, site) -> dict[str, dict]:
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    rows = con.execute(
+        "SELECT d.* FROM documents d JOIN sites s ON s.id = d.site_id WHERE s.host = ?",
+        [host(site)],
+    ).fetchall()
+    out = {}
+    for row in rows:
+        doc = dict(row)
+        doc["files"] = [
+            r[0]
+            for r in con.execute(
+                "SELECT url FROM document_files WHERE document_id = ? ORDER BY position",
+                [row["id"]],
+            )
+        ]
+        doc["unfetched"] = con.execute(
+            "SELECT count(*) FROM document_files WHERE document_id = ? AND capture_id IS NULL",
+            [row["id"]],
+        ).fetchone()[0]
+        out[doc["number"]] = doc
+    con.close()
+    return out
+
+
+def unstamped(docs: dict[str, dict]) -> dict[str, dict]:
+    """Documents without their row id and when they were seen (a re-read's own)."""
+    stamps = ("id", "first_seen", "last_seen", "last_crawl_id")
+    return {n: {k: v for k, v in d.items() if k not in stamps} for n, d in docs.items()}
+
+
+def as_gold(doc: dict) -> dict:
+    return {
+        k: doc[k] if doc[k] is not None or k in ("issued_at", "effective_at") else ""
+        for k in FIELDS
+    }
+
+
+def test_every_document_is_stored_with_its_metadata_exact(archive, portals):
+    for site in portals.sites:
+        gold = gold_documents(site)
+        docs = stored(archive / "archive.db", site)
+        assert sorted(docs) == sorted(g["number"] for g in gold), site.profile.key
+        for g in gold:
+            doc = docs[g["number"]]
+            assert as_gold(doc) == {k: g[k] for k in FIELDS}, g["number"]
+            assert sorted(doc["files"]) == sorted(g["files"])
+            assert doc["unfetched"] == 0, "every document's file is archived"
+            want = {"list": "detail", "article": "article", "attachment": "article"}
+            assert doc["source"] == want[g["found_on"]]
+
+
+def test_a_documents_own_page_is_no_article(archive, portals):
+    con = sqlite3.connect(archive / "archive.db")
+    for site in portals.sites:
+        urls = {
+            r[0]
+            for r in con.execute(
+                "SELECT a.url FROM articles a JOIN sites s ON s.id = a.site_id WHERE s.host = ?",
+                [host(site)],
+            )
+        }
+        assert urls == {a["url"] for a in gold_articles(site)}
+        published = [g for g in gold_documents(site) if g["found_on"] == "article"]
+        for g in published:  # the article publishing one keeps its article, linked
+            (linked,) = con.execute(
+                "SELECT a.url FROM documents d JOIN articles a ON a.id = d.article_id "
+                "WHERE d.number = ?",
+                [g["number"]],
+            ).fetchone()
+            assert linked == g["url"]
+    con.close()
+
+
+def test_each_document_is_backed_by_the_record_of_a_page_showing_it(archive):
+    """Read back with warcio: the record each document row (and each document_pages row)
+    points at is the page's response, and its payload names the document's number."""
+    con = sqlite3.connect(archive / "archive.db")
+    rows = con.execute(
+        "SELECT d.number, c.url, c.warc_file, c.warc_offset, c.response_record_id "
+        "FROM document_pages p JOIN documents d ON d.id = p.document_id "
+        "JOIN captures c ON c.id = p.capture_id ORDER BY p.capture_id"
+    ).fetchall()
+    con.close()
+    assert len(rows) >= 18
+    for number, url, name, offset, record_id in rows:
+        with open(archive / "warc" / name, "rb") as fh:
+            fh.seek(offset)
+            record = next(iter(ArchiveIterator(fh)))
+            assert record.rec_headers.get_header("WARC-Target-URI") == url
+            assert record.rec_headers.get_header("WARC-Record-ID") == record_id
+            body = record.content_stream().read()
+        body = gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
+        text = body.decode("utf-8")
+        # the page shows the number (an article's file name may be all that gives it)
+        assert number in text or number.replace("/", "-").replace("Đ", "D") in text, url
+    check = subprocess.run(
+        [str(BIN / "warcio"), "check", *sorted(str(p) for p in (archive / "warc").glob("*.gz"))],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    result = run_cli("verify", "--archive", str(archive))
+    assert result.returncode == 0 and "archive OK" in result.stdout, result.stdout
+
+
+def test_extract_finds_the_same_documents_from_the_warc_files(archive, portals, tmp_path):
+    """An archive crawled before documents were read (its rows emptied here) gets them from
+    its WARC files alone: `govarchive extract`, no portal needed."""
+    copy = tmp_path / "archive"
+    shutil.copytree(archive, copy, ignore=shutil.ignore_patterns(".lock"))
+    before = {s.profile.key: stored(copy / "archive.db", s) for s in portals.sites}
+    con = sqlite3.connect(copy / "archive.db")
+    for table in ("document_pages", "document_files", "documents_fts", "documents"):
+        con.execute(f"DELETE FROM {table}")
+    con.commit()
+    con.close()
+    result = run_cli("extract", "--archive", str(copy), "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    assert f"documents {sum(len(d) for d in before.values())} new" in result.stdout
+    for site in portals.sites:
+        again = stored(copy / "archive.db", site)
+        assert unstamped(again) == unstamped(before[site.profile.key])
+
+
+def test_a_document_whose_page_record_is_lost_is_kept_and_its_page_queued(archive, tmp_path):
+    copy = tmp_path / "archive"
+    shutil.copytree(archive, copy, ignore=shutil.ignore_patterns(".lock"))
+    con = sqlite3.connect(copy / "archive.db")
+    doc_id, number, capture_id, url = con.execute(
+        "SELECT d.id, d.number, d.capture_id, c.url FROM documents d "
+        "JOIN captures c ON c.id = d.capture_id WHERE d.source = 'detail' "
+        "AND (SELECT count(*) FROM document_pages p WHERE p.document_id = d.id "
+        "AND p.source = 'detail') = 1 ORDER BY d.id LIMIT 1"
+    ).fetchone()
+    con.execute("UPDATE captures SET warc_offset = warc_offset + 1 WHERE id = ?", [capture_id])
+    con.commit()
+    con.close()
+    bad = run_cli("verify", "--archive", str(copy))
+    assert bad.returncode == 1
+    assert f"document {doc_id} ({number}): orphaned" in bad.stdout
+    fixed = run_cli("verify", "--archive", str(copy), "--repair")
+    assert fixed.returncode == 0, fixed.stdout
+    assert "orphaned document(s) kept" in fixed.stdout
+    con = sqlite3.connect(copy / "archive.db")
+    # backed again by the list page that shows it too (else its page would wait for a crawl)
+    capture, source = con.execute(
+        "SELECT capture_id, source FROM documents WHERE id = ?", [doc_id]
+    ).fetchone()
+    lost = con.execute("SELECT lost_at FROM captures WHERE id = ?", [capture_id]).fetchone()[0]
+    con.close()
+    assert capture != capture_id and source == "list" and lost is not None
+    assert "1 backed by another page" in fixed.stdout, url
+    again = run_cli("verify", "--archive", str(copy))
+    assert again.returncode == 0 and "archive OK" in again.stdout, again.stdout
