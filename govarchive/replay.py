@@ -4,13 +4,15 @@ in place, through the archive's own CDXJ index (docs/serve.md says why pywb).
 Nothing is copied and nothing in the archive folder is written: pywb gets a configuration in a
 temporary folder naming DIR/warc/ for the records and an index folder holding a link to
 DIR/indexes/index.cdxj plus, when WARC files are not in that index yet (a crawl still running,
-an archive never indexed), a CDXJ of those files made at start. pywb runs from `.venv-replay`
+an archive never indexed), a CDXJ of those files made at start (from the index lines the crawl
+wrote beside them, else by reading them). pywb runs from `.venv-replay`
 (`make replay`), `$GOVARCHIVE_WAYBACK`, or a `wayback` on PATH; without it serve still runs and
 the article pages say how to install it.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import shutil
@@ -20,7 +22,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.cdxj import INDEX_NAME, LISTING, index_warcs
+from archive.cdxj import INDEX_NAME, LISTING, PENDING, index_warcs
 from archive.folder import ArchiveFolder
 
 COLLECTION = "archive"
@@ -86,13 +88,43 @@ def index_folder(folder: ArchiveFolder, into: Path) -> Path:
         (out / INDEX_NAME).symlink_to(indexes / INDEX_NAME)
     rest = [p for n, p in present.items() if n not in known]
     if rest:
+        _index_rest(rest, indexes / PENDING, out / "unindexed.cdxj")
+    return out
+
+
+def _index_rest(paths: list[Path], pending: Path, out: Path) -> None:
+    """One sorted CDXJ of `paths`: the lines a crawl wrote as it wrote each record (a file being
+    written: NAME.part; a closed one: NAME@SIZE.cdxj, at its present size) where there are some,
+    else the lines cdxj-indexer makes reading the file. Serve starts fast beside a crawl."""
+    written: list[str] = []
+    unread: list[Path] = []
+    for path in paths:
+        done, part = (
+            pending / f"{path.name}@{path.stat().st_size}.cdxj",
+            pending / f"{path.name}.part",
+        )
+        source = done if done.is_file() else part if part.is_file() else None
+        if source is None:
+            unread.append(path)
+            continue
+        with source.open(encoding="utf-8", errors="replace") as fh:
+            written += [line for line in fh if line.endswith("}\n")]  # not a line cut short
+    read = out.with_suffix(".read")
+    if unread:
         with warnings.catch_warnings():  # a file a crawl is writing may end in half a record
             warnings.simplefilter("ignore")
             try:
-                index_warcs(rest, out / "unindexed.cdxj")
+                index_warcs(unread, read)
             except Exception:  # noqa: BLE001 - replay does without what it could not index
-                (out / "unindexed.cdxj").unlink(missing_ok=True)
-    return out
+                read.unlink(missing_ok=True)
+    written.sort()
+    with out.open("w", encoding="utf-8") as fh:
+        if read.is_file():
+            with read.open(encoding="utf-8") as lines:
+                fh.writelines(heapq.merge(written, lines))
+            read.unlink()
+        else:
+            fh.writelines(written)
 
 
 def start_replay(folder: ArchiveFolder, host: str, workdir: Path) -> Replay:

@@ -321,18 +321,30 @@ def test_replay_index_covers_files_the_archive_has_not_indexed(archive, tmp_path
     root = archive["root"]
     before = sorted(p.name for p in (root / "indexes").iterdir())
     (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
+    (tmp_path / "b").mkdir()  # serve makes these in its temporary folder
     made = index_folder(ArchiveFolder(root), tmp_path / "a")
     assert sorted(p.name for p in made.iterdir()) == ["index.cdxj"]
     assert (made / "index.cdxj").resolve() == (root / "indexes" / "index.cdxj").resolve()
     assert sorted(p.name for p in (root / "indexes").iterdir()) == before
 
+    # an archive never indexed: every file read; then one whose crawl wrote the lines of some
+    # files beside them (pending/, as a crawl does): those taken as written, the rest read
+    whole = (root / "indexes" / "index.cdxj").read_text(encoding="utf-8")
     bare = tmp_path / "bare"
     (bare / "warc").mkdir(parents=True)
-    for warc in (root / "warc").glob("*.warc.gz"):
+    warcs = sorted((root / "warc").glob("*.warc.gz"))
+    for warc in warcs:
         (bare / "warc" / warc.name).symlink_to(warc)
     made = index_folder(ArchiveFolder(bare), tmp_path / "b")
-    lines = (made / "unindexed.cdxj").read_text(encoding="utf-8")
-    for (url,) in rows(root, "SELECT url FROM articles"):
-        assert f'"url": "{url}"' in lines
+    assert (made / "unindexed.cdxj").read_text(encoding="utf-8") == whole
     assert not (bare / "indexes").exists()
+    pending = bare / "indexes" / "pending"
+    pending.mkdir(parents=True)
+    for warc in warcs[::2]:
+        mine = [ln for ln in whole.splitlines(True) if f'"filename": "{warc.name}"' in ln]
+        (pending / f"{warc.name}@{warc.stat().st_size}.cdxj").write_text(
+            "".join(reversed(mine)), encoding="utf-8"
+        )  # in the order written, not sorted
+    (tmp_path / "c").mkdir()
+    made = index_folder(ArchiveFolder(bare), tmp_path / "c")
+    assert (made / "unindexed.cdxj").read_text(encoding="utf-8") == whole

@@ -30,6 +30,8 @@ ARCHIVE_DATABASE = "archive"
 PLUGIN = "govarchive"
 ARTICLE_PATH = "/-/article/{}"
 CAPTURE_PATH = "/-/capture/{}"
+ARTICLE_RE = re.compile(r"/-/article/[0-9]+")
+LINKED = {("article_list", "title"), ("article_list", "id"), ("articles", "title")}
 CAPTURE_HEADERS = {
     "x-content-type-options": "nosniff",
     "cache-control": "public, max-age=86400",  # a capture never changes
@@ -219,16 +221,13 @@ def render_cell(row, value, column, table, database, datasette):
     if database != ARCHIVE_DATABASE or value is None:
         return None
     keys = row.keys()
-    if (table, column) in (
-        ("article_list", "title"),
-        ("article_list", "id"),
-        ("articles", "title"),
-    ):
-        article_id = row["id"]
-    elif table is None and "archived_copy" in keys and column in ("title", "archived_copy"):
-        article_id = str(row["archived_copy"]).rsplit("/", 1)[-1]
+    copy = str(row["archived_copy"]) if "archived_copy" in keys else ""
+    if (table, column) in LINKED and "id" in keys:  # a row without its id (_col=) links nothing
+        href = ARTICLE_PATH.format(row["id"])
+    elif table is None and column in ("title", "archived_copy") and ARTICLE_RE.fullmatch(copy):
+        href = copy
         if column == "archived_copy":
-            return Markup(f'<a href="{escape(row["archived_copy"])}">archived copy</a>')
+            return Markup(f'<a href="{escape(href)}">archived copy</a>')
     else:
         return None
-    return Markup(f'<a href="{ARTICLE_PATH.format(escape(article_id))}">{escape(value)}</a>')
+    return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
