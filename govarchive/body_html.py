@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 KEEP = {"p", "br", "em", "strong", "i", "b", "u", "sub", "sup", "a", "figure", "figcaption"}
 VOID = {"br"}
+DROP = {"script", "style", "noscript", "template", "iframe", "object", "svg", "math"}  # and text
 
 
 class _Cleaner(HTMLParser):
@@ -25,9 +26,15 @@ class _Cleaner(HTMLParser):
         self.out: list[str] = []
         self.open: list[str] = []
         self.used: list[str] = []  # image URLs shown, in order
+        self.dropping = 0  # inside elements whose content is not text to show
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
+        if tag in DROP:
+            self.dropping += 1
+            return
+        if self.dropping:
+            return
         if tag == "img":
             src = values.get("src", "")
             local = self.image(src)
@@ -54,7 +61,9 @@ class _Cleaner(HTMLParser):
             self.open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.open:
+        if tag in DROP:
+            self.dropping = max(0, self.dropping - 1)
+        elif tag in self.open and not self.dropping:
             while self.open:  # close what was left open inside it too
                 top = self.open.pop()
                 self.out.append(f"</{top}>")
@@ -62,7 +71,8 @@ class _Cleaner(HTMLParser):
                     break
 
     def handle_data(self, data: str) -> None:
-        self.out.append(escape(data, quote=False))
+        if not self.dropping:
+            self.out.append(escape(data, quote=False))
 
 
 def safe_body(body_html: str, image: Callable[[str], str | None]) -> tuple[str, list[str]]:

@@ -348,3 +348,29 @@ def test_replay_index_covers_files_the_archive_has_not_indexed(archive, tmp_path
     (tmp_path / "c").mkdir()
     made = index_folder(ArchiveFolder(bare), tmp_path / "c")
     assert (made / "unindexed.cdxj").read_text(encoding="utf-8") == whole
+
+
+def test_body_html_is_reemitted_through_an_allow_list():
+    """The stored body is the portal's text: nothing in it may run on the archive's pages, and
+    its images are the archive's copies or a note, never the portal's URL."""
+    from govarchive.body_html import safe_body
+
+    stored = (
+        '<p onclick="x()">Một <em>đoạn</em> <a href="javascript:alert(1)">xấu</a> '
+        '<a href="https://example.gov.vn/a?b=1&amp;c=2">tốt</a><script>alert("<p>")</script></p>'
+        '<figure><img src="https://cdn.example/1.jpg" onerror="x()" alt="a &quot;b&quot;">'
+        "<figcaption>Chú thích &lt;i&gt;</figcaption></figure>"
+        '<figure><img src="https://cdn.example/2.jpg"></figure><p>unclosed <strong>bold'
+    )
+    held = {"https://cdn.example/1.jpg": "/-/capture/7"}
+    shown, used = safe_body(stored, held.get)
+    assert shown == (
+        "<p>Một <em>đoạn</em> <a>xấu</a> "
+        '<a href="https://example.gov.vn/a?b=1&amp;c=2" rel="noreferrer">tốt</a></p>'
+        '<figure><img src="/-/capture/7" alt="a &quot;b&quot;" '
+        'data-original="https://cdn.example/1.jpg">'
+        "<figcaption>Chú thích &lt;i&gt;</figcaption></figure>"
+        '<figure><span class="not-archived">[image not archived: https://cdn.example/2.jpg]'
+        "</span></figure><p>unclosed <strong>bold</strong></p>"
+    )
+    assert used == ["https://cdn.example/1.jpg", "https://cdn.example/2.jpg"]
