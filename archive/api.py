@@ -19,8 +19,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.attachment_texts import PageHit, search_pages
 from archive.citation import Citation, citation
 from archive.db import open_database
+from archive.document_search import DocumentHit, list_documents, search_documents
 from archive.errors import ArchiveError
 from archive.folder import ArchiveFolder
 from archive.frames import Results
@@ -109,6 +111,23 @@ class Archive:
         with to_arrow() and to_pandas()."""
         with self.snapshot():
             return Results(search(self.con, query, **filters), Hit)
+
+    def search_documents(self, query: str, **filters: Any) -> list[DocumentHit]:
+        """Official documents by number (any spelling) or words; filters: site, type, issuer,
+        since, until (issue dates, YYYY-MM-DD), limit."""
+        with self.snapshot():
+            return search_documents(self.con, query, **filters)
+
+    def documents(self, **filters: Any) -> list[DocumentHit]:
+        """Official documents, newest issue first; filters as search_documents."""
+        with self.snapshot():
+            return list_documents(self.con, **filters)
+
+    def search_files(self, query: str, **filters: Any) -> list[PageHit]:
+        """Pages of archived files (attachments, documents' files) whose text matches; filters:
+        site, limit."""
+        with self.snapshot():
+            return search_pages(self.con, query, **filters)
 
     def articles(
         self,

@@ -147,19 +147,29 @@ class PageHit:
     score: float  # bm25: lower is better
 
 
-def search_pages(con: sqlite3.Connection, query: str, *, limit: int = 20) -> list[PageHit]:
+def search_pages(
+    con: sqlite3.Connection, query: str, *, limit: int = 20, site: str | None = None
+) -> list[PageHit]:
     """Pages of attachment files matching `query` (folded as article search folds it: with or
-    without diacritics, `đ` too), best first. `con` is a sqlite3 connection."""
+    without diacritics, `đ` too), best first; `site` (a name or host): files a crawl of that
+    site fetched. `con` is a sqlite3 connection."""
     match = fts_query(query)
+    on_site = (
+        " AND c.crawl_id IN (SELECT k.id FROM crawls k JOIN sites s ON s.id = k.site_id "
+        "WHERE s.host = ? OR s.name = ?)"
+        if site
+        else ""
+    )
     sql = (
         f"SELECT c.url, t.page, t.method, t.text, snippet({FTS_TABLE}, 0, ?, ?, '…', 16), "
         f"bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} "
         f"JOIN attachment_texts t ON t.id = {FTS_TABLE}.rowid "
-        f"JOIN captures c ON c.id = t.capture_id WHERE {FTS_TABLE} MATCH ? "
+        f"JOIN captures c ON c.id = t.capture_id WHERE {FTS_TABLE} MATCH ?{on_site} "
         "ORDER BY score LIMIT ?"
     )
+    params = [_OPEN, _CLOSE, match, *([site.lower(), site] if site else []), limit]
     try:
-        rows = con.execute(sql, [_OPEN, _CLOSE, match, limit]).fetchall()
+        rows = con.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
         raise QueryError(f"cannot read the search query {query!r} ({exc})") from None
     return [

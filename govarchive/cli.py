@@ -15,6 +15,7 @@ from archive.errors import ArchiveError
 from govarchive import (
     __version__,
     cli_archivist,
+    cli_documents,
     cli_extract,
     cli_filetext,
     cli_fleet,
@@ -122,17 +123,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     find = sub.add_parser(
         "search",
-        help="full-text search of the archived articles (diacritics optional)",
-        description="Search titles, leads and bodies. Words match with or without Vietnamese "
-        "diacritics (đ too): 'nghi quyet so 35' finds 'Nghị quyết số 35'. Quote phrases, end a "
-        "word with * for a prefix, combine with AND, OR, NOT. Best matches first.",
+        help="full-text search of articles, documents and archived files (diacritics optional)",
+        description="Search articles (titles, leads, bodies), official documents (number, type, "
+        "abstract, issuer, signer, field; a number in any spelling: 71/2024/qd-ubnd, 'QĐ "
+        "71/2024') and the text of archived files (--kind). Words match with or without "
+        "Vietnamese diacritics (đ too): 'nghi quyet so 35' finds 'Nghị quyết số 35'. Quote "
+        "phrases, end a word with * for a prefix, combine with AND, OR, NOT. Best matches first; "
+        "each result says its kind, a file's its page.",
     )
     find.add_argument("query", metavar="QUERY")
     _archive_arg(find)
     find.add_argument("--site", help="a site's name or its host as in its URL (port included)")
     find.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after this day")
     find.add_argument("--until", metavar="YYYY-MM-DD", help="published on or before this day")
-    find.add_argument("--category", help="only this category (as the breadcrumb names it)")
+    find.add_argument(
+        "--category", help="only articles of this category (as the breadcrumb names it)"
+    )
+    find.add_argument(
+        "--kind", choices=cli_documents.KINDS, default="all",
+        help="what to search: articles, documents, attachments (files' text) or all (default); "
+        "--since/--until date documents by issue, and leave out files, as --category does",
+    )  # fmt: skip
     find.add_argument(
         "--limit",
         type=_positive_int,
@@ -192,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_fleet.add_parsers(sub)
     cli_merge.add_parsers(sub)
     cli_extract.add_parsers(sub)
+    cli_documents.add_parsers(sub)
     cli_filetext.add_parsers(sub)
 
     demo = sub.add_parser(
@@ -412,17 +424,9 @@ def cmd_search(args: argparse.Namespace, console: Console) -> int:
 
     try:
         with Archive(args.archive) as archive:
-            hits = archive.search(
-                args.query, site=args.site, since=args.since, until=args.until,
-                category=args.category, limit=args.limit,
-            )  # fmt: skip
+            rows = cli_documents.search_rows(archive, args)
     except QueryError as exc:
         raise UsageProblem(str(exc)) from None
-    rows = [
-        {"url": h.url, "title": h.title, "site": h.site, "published_at": h.published_at,
-         "category": h.category, "snippet": h.snippet}
-        for h in hits
-    ]  # fmt: skip
     _emit(rows, args.format, console)
     return EXIT_OK
 
@@ -563,6 +567,7 @@ COMMANDS = {
     **cli_fleet.COMMANDS,
     **cli_merge.COMMANDS,
     **cli_extract.COMMANDS,
+    **cli_documents.COMMANDS,
     **cli_filetext.COMMANDS,
 }
 

@@ -7,6 +7,7 @@ document whose page record is lost."""
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -200,3 +201,90 @@ def test_a_document_whose_page_record_is_lost_is_kept_and_its_page_queued(archiv
     assert "1 backed by another page" in fixed.stdout, url
     again = run_cli("verify", "--archive", str(copy))
     assert again.returncode == 0 and "archive OK" in again.stdout, again.stdout
+
+
+def test_a_number_is_found_in_every_spelling(archive, portals):
+    site = next(s for s in portals.sites if s.profile.key == "vanban")
+    want = next(g for g in gold_documents(site) if g["number"] == "71/2024/QĐ-UBND")
+    for spelling in ("71/2024/QĐ-UBND", "71/2024/qd-ubnd", "QĐ 71/2024", "Quyết định 71/2024",
+                     "quyet dinh 71/2024", "71 / 2024 / QĐ – UBND"):  # fmt: skip
+        found = run_cli("documents", "--number", spelling, "--archive", str(archive),
+                        "--format", "json")  # fmt: skip
+        assert found.returncode == 0, found.stderr
+        rows = json.loads(found.stdout)
+        assert [r["number"] for r in rows] == ["71/2024/QĐ-UBND"], spelling
+        assert rows[0]["abstract"] == want["abstract"] and rows[0]["files"] == want["files"]
+        hits = json.loads(
+            run_cli("search", spelling, "--archive", str(archive), "--format", "json").stdout
+        )
+        assert hits[0]["kind"] == "document" and hits[0]["title"].startswith("Quyết định 71/2024")
+    # a serial alone names no document; another year's or issuer's number is another document
+    assert run_cli("documents", "--number", "71", "--archive", str(archive)).returncode == 2
+    other = run_cli("documents", "--number", "71/2023/QĐ-UBND", "--archive", str(archive),
+                    "--format", "json")  # fmt: skip
+    assert json.loads(other.stdout) == []
+
+
+def test_documents_are_listed_and_filtered(archive, portals):
+    everything = json.loads(
+        run_cli("documents", "--archive", str(archive), "--format", "json").stdout
+    )
+    gold = [g for s in portals.sites for g in gold_documents(s)]
+    assert sorted(r["number"] for r in everything) == sorted(g["number"] for g in gold)
+    dated = [r["issued"] for r in everything if r["issued"]]
+    assert dated == sorted(dated, reverse=True)
+    plans = json.loads(
+        run_cli(
+            "documents", "--type", "kế hoạch", "--archive", str(archive), "--format", "json"
+        ).stdout  # fmt: skip
+    )
+    assert plans and {r["type"] for r in plans} == {"Kế hoạch"}
+    assert len(plans) == sum(g["type"] == "Kế hoạch" for g in gold)
+    in_2024 = json.loads(
+        run_cli(
+            "documents",
+            "--since",
+            "2024-06-01",
+            "--until",
+            "2024-12-31",
+            "--issuer",
+            "Văn Bàn",
+            "--archive",
+            str(archive),
+            "--format",
+            "json",
+        ).stdout  # fmt: skip
+    )
+    assert in_2024 and all(
+        "2024-06-01" <= r["issued"] <= "2024-12-31" and "Văn Bàn" in r["issuer"] for r in in_2024
+    )
+    bad = run_cli("documents", "--since", "June", "--archive", str(archive))
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_search_says_which_kind_each_result_is(archive):
+    words = run_cli("search", "phong chay chua chay rung", "--archive", str(archive),
+                    "--format", "json")  # fmt: skip
+    rows = json.loads(words.stdout)
+    assert rows[0]["kind"] == "document" and "706/UBND-VP7" in rows[0]["title"]
+    only_articles = json.loads(
+        run_cli(
+            "search", "xa", "--kind", "article", "--archive", str(archive), "--format", "json"
+        ).stdout  # fmt: skip
+    )
+    assert only_articles and all("kind" not in r for r in only_articles)
+    only_docs = json.loads(
+        run_cli(
+            "search",
+            "ubnd",
+            "--kind",
+            "document",
+            "--archive",
+            str(archive),
+            "--format",
+            "json",
+            "--limit",
+            "100",
+        ).stdout  # fmt: skip
+    )
+    assert only_docs and {r["kind"] for r in only_docs} == {"document"}
