@@ -62,7 +62,7 @@ def find_wayback() -> str | None:
 
 
 def free_port(host: str) -> int:
-    with socket.socket() as s:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
         s.bind((host, 0))
         return s.getsockname()[1]
 
@@ -146,11 +146,14 @@ def start_replay(folder: ArchiveFolder, host: str, workdir: Path) -> Replay:
         "framed_replay": False,
     }
     (root / "config.yaml").write_text(json.dumps(config, indent=1))  # JSON is YAML
-    port = free_port(host)
-    proc = subprocess.Popen(
-        [wayback, "-p", str(port), "-b", host, "-d", str(root)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    try:
+        port = free_port(host)
+        proc = subprocess.Popen(
+            [wayback, "-p", str(port), "-b", host, "-d", str(root)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+    except OSError as exc:
+        return Replay(None, None, f"pywb could not be started on {host}: {exc.strerror or exc}")
     return Replay(port, proc)
 
 
