@@ -87,15 +87,41 @@ RELATED: dict[str, tuple[str, tuple[Column, ...]]] = {
 
 PARTITION_KEYS = ("site", "year")
 
+# `--table documents`: the official documents (archive/documents.py), `a` being `documents`.
+DOCUMENT_COLUMNS: tuple[Column, ...] = (
+    Column("id", "a.id", "int", "the document's id in the archive (documents.id)"),
+    Column("site", "s.host", "text", "the portal's host, as in its URL (port included if any)"),
+    Column("number", "a.number", "text", "the number (số ký hiệu), 71/2024/QĐ-UBND"),
+    Column("number_key", "a.number_key", "text", "the number folded, 71/2024/QD-UBND: equal keys, same number"),
+    Column("type", "a.type", "text", "Quyết định, Kế hoạch, Công văn... as the page or the number's code says"),
+    Column("issued_at", "a.issued_at", "timestamp_vn", "the issue date (ngày ban hành), Vietnam time"),
+    Column("effective_at", "a.effective_at", "timestamp_vn", "the date it takes effect, where shown"),
+    Column("issuer", "a.issuer", "text", "the issuing body (cơ quan ban hành)"),
+    Column("signer", "a.signer", "text", "who signed it (người ký)"),
+    Column("abstract", "a.abstract", "text", "its abstract (trích yếu)"),
+    Column("field", "a.field", "text", "its field (lĩnh vực), where shown"),
+    Column("source", "a.source", "text", "the page its fields came from: detail, list or article"),
+    Column("page_url", "(SELECT c.url FROM captures c WHERE c.id = a.capture_id)", "text",
+           "the URL of that page (its capture backs the row)"),
+    Column("detail_url", "a.detail_url", "text", "its own page, when a list links one"),
+    Column("article_id", "a.article_id", "int", "the article publishing it (articles.id), if any"),
+    Column("files", "(SELECT json_group_array(url) FROM (SELECT f.url FROM document_files f "
+           "WHERE f.document_id = a.id ORDER BY f.position))", "list", "its files' URLs, in page order"),
+    Column("first_seen", "a.first_seen", "timestamp_utc", "when it was first found (UTC)"),
+    Column("last_seen", "a.last_seen", "timestamp_utc", "when a page showing it was last read (UTC)"),
+)  # fmt: skip
+TABLES = ("articles", "documents")
 
-def select_columns(fields: list[str] | None) -> tuple[Column, ...]:
-    """The article columns asked for, in the order given; all of them by default."""
+
+def select_columns(fields: list[str] | None, table: str = "articles") -> tuple[Column, ...]:
+    """The columns of `table` asked for, in the order given; all of them by default."""
+    every = DOCUMENT_COLUMNS if table == "documents" else ARTICLE_COLUMNS
     if not fields:
-        return ARTICLE_COLUMNS
-    by_name = {c.name: c for c in ARTICLE_COLUMNS}
+        return every
+    by_name = {c.name: c for c in every}
     unknown = [f for f in fields if f not in by_name]
     if unknown:
         raise ValueError(
-            f"unknown field {unknown[0]!r}; fields are: {', '.join(c.name for c in ARTICLE_COLUMNS)}"
+            f"unknown field {unknown[0]!r}; fields are: {', '.join(c.name for c in every)}"
         )
     return tuple(by_name[f] for f in dict.fromkeys(fields))

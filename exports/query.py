@@ -30,10 +30,15 @@ class Filters:
                 "category": self.category, "query": self.query}  # fmt: skip
 
 
-def where(con: sqlite3.Connection, f: Filters) -> tuple[str, list]:
-    """WHERE clause over `articles a JOIN sites s`, checked against the archive."""
+def where(con: sqlite3.Connection, f: Filters, table: str = "articles") -> tuple[str, list]:
+    """WHERE clause over `articles a JOIN sites s` (or `documents a`: dates are issue dates,
+    the query searches documents_fts), checked against the archive."""
+    if table == "documents" and f.category:
+        raise FilterError("documents have no category; --category is for articles")
     try:
-        clauses, params = article_filters(since=f.since, until=f.until, category=f.category)
+        clauses, params = article_filters(
+            since=f.since, until=f.until, category=f.category, date_column=DATES[table]
+        )
     except QueryError as exc:
         raise FilterError(str(exc)) from None
     if f.sites:
@@ -48,33 +53,40 @@ def where(con: sqlite3.Connection, f: Filters) -> tuple[str, list]:
     if f.query:
         try:
             match = fts_query(f.query)
-            con.execute("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", [match])
+            fts = f"{table}_fts"
+            con.execute(f"SELECT 1 FROM {fts} WHERE {fts} MATCH ? LIMIT 1", [match])
         except (QueryError, sqlite3.OperationalError) as exc:
             raise FilterError(f"cannot read the query {f.query!r} ({exc})") from None
-        clauses.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        clauses.append(f"a.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)")
         params.append(match)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 FROM = " FROM articles a JOIN sites s ON s.id = a.site_id"
-PARTITION_SQL = {"site": "s.host", "year": "substr(a.published_at, 1, 4)"}
+FROMS = {"articles": FROM, "documents": " FROM documents a JOIN sites s ON s.id = a.site_id"}
+DATES = {"articles": "a.published_at", "documents": "a.issued_at"}
 
 
-def count(con: sqlite3.Connection, f: Filters) -> int:
-    clause, params = where(con, f)
-    return con.execute("SELECT count(*)" + FROM + clause, params).fetchone()[0]
+def count(con: sqlite3.Connection, f: Filters, table: str = "articles") -> int:
+    clause, params = where(con, f, table)
+    return con.execute("SELECT count(*)" + FROMS[table] + clause, params).fetchone()[0]
 
 
 def article_rows(
-    con: sqlite3.Connection, columns: tuple[Column, ...], f: Filters, partition_by: list[str]
+    con: sqlite3.Connection,
+    columns: tuple[Column, ...],
+    f: Filters,
+    partition_by: list[str],
+    table: str = "articles",
 ) -> Iterator[list[tuple]]:
     """Batches of rows: the partition values first (one per key), then the columns; ordered by
     partition then id, so each partition is written whole before the next starts."""
-    clause, params = where(con, f)
-    keys = [PARTITION_SQL[k] for k in partition_by]
+    clause, params = where(con, f, table)
+    partition_sql = {"site": "s.host", "year": f"substr({DATES[table]}, 1, 4)"}
+    keys = [partition_sql[k] for k in partition_by]
     select = ", ".join([*keys, "s.host", *(c.sql for c in columns)])
     order = ", ".join([*(f"{k} IS NULL, {k}" for k in keys), "a.id"])
-    cursor = con.execute(f"SELECT {select}{FROM}{clause} ORDER BY {order}", params)
+    cursor = con.execute(f"SELECT {select}{FROMS[table]}{clause} ORDER BY {order}", params)
     while batch := cursor.fetchmany(BATCH):
         yield batch
 

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from archive.clock import Clock, iso_utc, utc_now
 from archive.folder import ArchiveFolder
-from exports.columns import PARTITION_KEYS, RELATED, select_columns
+from exports.columns import PARTITION_KEYS, RELATED, TABLES, select_columns
 from exports.query import FilterError, Filters, article_rows, count, related_rows
 from exports.writers import WRITERS, type_name
 
@@ -44,6 +44,7 @@ class ExportOptions:
     force: bool = False
     excel: bool = False
     command: Sequence[str] = ()
+    table: str = "articles"  # or "documents"
 
 
 @dataclass
@@ -57,10 +58,14 @@ def check_options(opts: ExportOptions) -> None:
     """Everything that can be refused before the archive is read."""
     if opts.fmt not in FORMATS:
         raise ExportError(f"unknown format {opts.fmt!r}; choose one of {', '.join(FORMATS)}")
+    if opts.table not in TABLES:
+        raise ExportError(f"--table takes {' or '.join(TABLES)}, not {opts.table!r}")
     try:
-        select_columns(opts.fields)
+        select_columns(opts.fields, opts.table)
     except ValueError as exc:
         raise ExportError(str(exc)) from None
+    if opts.include and opts.table != "articles":
+        raise ExportError("--include is for articles; a document's files are in its row")
     for name in opts.include:
         if name not in RELATED:
             raise ExportError(f"--include takes images and/or attachments, not {name!r}")
@@ -102,7 +107,8 @@ def run_export(
     version: str = "",
 ) -> ExportResult:
     check_options(opts)
-    columns = select_columns(opts.fields)
+    table = opts.table
+    columns = select_columns(opts.fields, table)
     if "site" in opts.partition_by:  # Hive-style: the value is in the folder name, not the file
         columns = tuple(c for c in columns if c.name != "site")
     writer_cls = WRITERS[opts.fmt]
@@ -117,7 +123,7 @@ def run_export(
         # One read transaction for every query: a crawl writing meanwhile cannot give an images
         # file rows of articles the articles file (read a moment earlier) does not have.
         con.execute("BEGIN")
-        total = count(con, opts.filters)
+        total = count(con, opts.filters, table)
         per_site: Counter[str] = Counter()
         files: list[dict[str, Any]] = []
         nkeys = len(opts.partition_by)
@@ -129,10 +135,10 @@ def run_export(
             if writer is not None and fh is not None and path is not None:
                 writer.close()
                 fh.close()
-                files.append({"path": str(path.relative_to(tmp)), "table": "articles",
+                files.append({"path": str(path.relative_to(tmp)), "table": table,
                               "rows": writer.rows})  # fmt: skip
 
-        for batch in article_rows(con, columns, opts.filters, opts.partition_by):
+        for batch in article_rows(con, columns, opts.filters, opts.partition_by, table):
             # runs of rows of one partition (all of the batch, without partitioning)
             for key, run in groupby(batch, key=lambda row: tuple(row[:nkeys])):
                 rows_of_run = list(run)
@@ -140,11 +146,11 @@ def run_export(
                     finish()
                     current = key
                     if nkeys:
-                        path = tmp / "articles" / _partition_dir(opts.partition_by, key)
+                        path = tmp / table / _partition_dir(opts.partition_by, key)
                         path.mkdir(parents=True, exist_ok=True)
                         path = path / f"part-0.{ext}"
                     else:
-                        path = tmp / f"articles.{ext}"
+                        path = tmp / f"{table}.{ext}"
                     fh = path.open("wb")
                     writer = writer_cls(fh, columns, excel=opts.excel)
                 writer.write_rows([row[nkeys + 1 :] for row in rows_of_run])
@@ -152,12 +158,12 @@ def run_export(
             if progress:
                 progress(len(batch), total)
         if writer is None and not nkeys:  # nothing matched: an empty file with its header/schema
-            path = tmp / f"articles.{ext}"
+            path = tmp / f"{table}.{ext}"
             fh = path.open("wb")
             writer = writer_cls(fh, columns, excel=opts.excel)
         finish()
-        rows = {"articles": sum(per_site.values())}
-        schema = {"articles": columns}
+        rows = {table: sum(per_site.values())}
+        schema = {table: columns}
         for name in opts.include:
             table, rel_columns = RELATED[name]
             path = tmp / f"{name}.{ext}"

@@ -22,6 +22,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "sha256 and size of every file. Same archive and filters, same bytes.",
     )  # fmt: skip
     exp.add_argument("--format", required=True, choices=["jsonl", "csv", "parquet"])
+    exp.add_argument(
+        "--table", choices=["articles", "documents"], default="articles",
+        help="what to export: articles (default) or official documents (--since/--until: "
+        "issue dates; --query: their number, type, abstract...)",
+    )  # fmt: skip
     exp.add_argument("--out", required=True, metavar="DIR", help="folder to write (new or empty)")
     exp.add_argument(
         "--site", action="append", default=[], metavar="SITE",
@@ -68,6 +73,7 @@ def cmd_export(args: argparse.Namespace, console: Console) -> int:
         force=args.force,
         excel=args.excel,
         command=["govarchive", *sys.argv[1:]],
+        table=args.table,
     )
     try:
         from exports.run import check_options

@@ -288,3 +288,29 @@ def test_search_says_which_kind_each_result_is(archive):
         ).stdout  # fmt: skip
     )
     assert only_docs and {r["kind"] for r in only_docs} == {"document"}
+
+
+def test_export_documents(archive, portals, tmp_path):
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "docs"
+    done = run_cli("export", "--table", "documents", "--format", "parquet", "--out", str(out),
+                   "--archive", str(archive))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    gold = [g for s in portals.sites for g in gold_documents(s)]
+    assert manifest["rows"] == {"documents": len(gold)}
+    (entry,) = manifest["files"]
+    data = (out / entry["path"]).read_bytes()
+    assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+    table = pq.read_table(out / entry["path"])
+    assert str(table.schema.field("issued_at").type) == "timestamp[ms, tz=+07:00]"
+    rows = {r["number"]: r for r in table.to_pylist()}
+    for g in gold:
+        assert sorted(rows[g["number"]]["files"]) == sorted(g["files"])
+        assert rows[g["number"]]["abstract"] == (g["abstract"] or None)
+    refused = run_cli("export", "--table", "documents", "--format", "csv", "--out",
+                      str(tmp_path / "x"), "--category", "Tin tức", "--archive", str(archive))  # fmt: skip
+    assert refused.returncode == 2 and "no category" in refused.stderr
