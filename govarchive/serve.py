@@ -41,6 +41,24 @@ where attachment_texts_fts match govarchive_fts(:q)
 order by attachment_texts_fts.rank
 limit 100"""
 
+# Documents whose number, type, abstract, issuer, signer or field match, or the text of one of
+# their files (a file's revisit read through the capture holding its bytes).
+SEARCH_DOCUMENTS_SQL = """select d.number, d.type, substr(d.issued_at, 1, 10) as issued,
+  d.issuer, d.abstract, s.host as site, coalesce(d.detail_url, c.url) as url
+from documents d
+  join sites s on s.id = d.site_id
+  join captures c on c.id = d.capture_id
+where (d.id in (select rowid from documents_fts where documents_fts match govarchive_fts(:q))
+  or d.id in (select f.document_id from document_files f
+    join captures fc on fc.id = f.capture_id
+    join attachment_texts t on t.capture_id =
+      case when fc.record_type = 'revisit' then fc.refers_to else fc.id end
+    join attachment_texts_fts on attachment_texts_fts.rowid = t.id
+    where attachment_texts_fts match govarchive_fts(:q)))
+  and (:site = '' or s.host = :site or s.name = :site)
+order by d.issued_at desc
+limit 100"""
+
 PER_MONTH_SQL = """select s.host as site, substr(a.published_at, 1, 7) as month, count(*) as articles
 from articles a join sites s on s.id = a.site_id
 group by s.host, month order by s.host, month"""
@@ -75,6 +93,15 @@ def metadata(replay: Replay | None = None) -> dict:
         }
     )
     tables["articles"].update({"fts_table": "articles_fts", "fts_pk": "id"})
+    tables.setdefault("document_list", {}).update(
+        {
+            "description": "Every official document (văn bản) with its site, issue day and "
+            "year: facet by type, issuer and year.",
+            "facets": ["type", "issuer", "year", "site"],
+            "sort_desc": "issued",
+        }
+    )
+    tables.setdefault("documents", {}).update({"fts_table": "documents_fts", "fts_pk": "id"})
     return {
         "title": "govarchive",
         "plugins": {
@@ -100,6 +127,13 @@ def metadata(replay: Replay | None = None) -> dict:
                         "description": "The text of attached files (PDF pages, OCR'd scans, "
                         "DOC/DOCX, sheets), with or without diacritics: the file and the page.",
                         "sql": SEARCH_FILES_SQL,
+                    },
+                    "search_documents": {
+                        "title": "Search documents",
+                        "description": "Official documents by words of their number, type, "
+                        "abstract, issuer, signer or field, or of the text of their files, "
+                        "with or without diacritics; site may be left empty.",
+                        "sql": SEARCH_DOCUMENTS_SQL,
                     },
                     "articles_per_site_per_month": {
                         "title": "Articles per site per month",

@@ -79,6 +79,21 @@ def test_column_descriptions_and_canned_queries(server):
     assert rows and {"site", "month", "articles"} <= set(rows[0])
 
 
+def test_documents_faceted_and_searchable(server, crawled):
+    """The documents the sample articles publish (files linked as "Kế hoạch số 56/KH-UBND"):
+    faceted by type, issuer and year, found by words of their number with or without marks."""
+    data = get(f"{server}/archive/document_list.json?_size=1")
+    facets = data["facet_results"]
+    facets = facets.get("results", facets)
+    assert {"type", "issuer", "year"} <= set(facets)
+    types = {r["value"] for r in facets["type"]["results"]}
+    assert {"Kế hoạch", "Quyết định", "Công văn"} <= types
+    for q in ("ke hoach 56", "Kế hoạch 56/KH-UBND"):
+        params = urlencode({"q": q, "site": "", "_shape": "array"})
+        rows = get(f"{server}/archive/search_documents.json?{params}")
+        assert rows and {r["number"] for r in rows} == {"56/KH-UBND"}, q
+
+
 def test_read_only(server, crawled):
     import sqlite3
 
