@@ -314,3 +314,64 @@ def test_export_documents(archive, portals, tmp_path):
     refused = run_cli("export", "--table", "documents", "--format", "csv", "--out",
                       str(tmp_path / "x"), "--category", "Tin tức", "--archive", str(archive))  # fmt: skip
     assert refused.returncode == 2 and "no category" in refused.stderr
+
+
+@pytest.fixture(scope="module")
+def read_files(archive) -> Path:
+    """The archive after `govarchive filetext` (OCR on) has read every file."""
+    done = run_cli("filetext", "--archive", str(archive), timeout=600)
+    assert done.returncode == 0, done.stderr
+    return archive
+
+
+def file_text(db: Path, url: str) -> tuple[str, set[str]]:
+    con = sqlite3.connect(db)
+    rows = con.execute(
+        "SELECT t.text, t.method FROM attachment_texts t JOIN captures h ON h.id = t.capture_id "
+        "WHERE h.url = ? ORDER BY t.page",
+        [url],
+    ).fetchall()
+    con.close()
+    return "\n".join(r[0] for r in rows), {r[1] for r in rows}
+
+
+@pytest.mark.skipif(
+    shutil.which("tesseract") is None or shutil.which("antiword") is None,
+    reason="OCR and DOC tools missing (make ocr-tools)",
+)
+def test_every_document_file_is_read_and_searchable(read_files, portals):
+    """Text PDFs, a DOCX, an XLSX, a .doc typed in TCVN3 and two scans: each file's text is
+    its gold text (scans OCR'd at token F1 >= 0.9), and words of it find it and its document."""
+    from tests.filetext_files import token_f1, tokens
+
+    methods: set[str] = set()
+    for site in portals.sites:
+        for g in gold_documents(site):
+            if "texts" not in g:
+                continue  # a file an article attaches: sample bytes, no text
+            for url, gold in zip(g["files"], g["texts"], strict=True):
+                text, how = file_text(read_files / "archive.db", url)
+                methods |= how
+                if g["scanned"] and url.endswith(".pdf"):
+                    assert how == {"ocr"} and token_f1(text, gold) >= 0.9, (url, text)
+                else:
+                    assert tokens(text) == tokens(gold), url
+            # A phrase of the file only (its signer line) finds the file and the document.
+            words = f'"Người ký: {g["signer"]}"'
+            hits = json.loads(
+                run_cli(
+                    "search",
+                    words,
+                    "--kind",
+                    "attachment",
+                    "--archive",
+                    str(read_files),
+                    "--format",
+                    "json",
+                    "--limit",
+                    "50",
+                ).stdout  # fmt: skip
+            )
+            assert set(g["files"][:1]) <= {h["url"] for h in hits}, g["number"]
+            assert all(h["page"] == 1 for h in hits if h["url"] in g["files"])
+    assert methods >= {"pdf-text", "ocr", "docx", "xlsx", "doc"}

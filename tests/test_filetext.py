@@ -278,6 +278,20 @@ def test_doc_is_read_and_its_tcvn3_text_converted():
 
 
 @needs_antiword
+def test_doc_in_tcvn3_has_its_capital_headings_converted_too():
+    """Headings in capitals are too short for the converter to judge alone; in a document
+    whose other lines are TCVN3 they are read in its font, abbreviations and all."""
+    from govarchive.sampleportal.legacyfonts import to_tcvn3
+
+    heading = ["HĐND HUYỆN VĂN BÀN", "Số: 09/NQ-HĐND", "NGHỊ QUYẾT"]
+    (page,) = read(files.word97_doc([to_tcvn3(line) for line in heading + files.DOCUMENT[2:]]))
+    assert page.text.split("\n") == heading + files.DOCUMENT[2:]
+    # in a document with no TCVN3 line, a capital line stays as it is
+    (plain,) = read(files.word97_doc(["CAFÉ: 5€", "Cong van so 706/UBND-VP7"]))
+    assert plain.text.split("\n") == ["CAFÉ: 5€", "Cong van so 706/UBND-VP7"]
+
+
+@needs_antiword
 def test_doc_in_unicode_is_left_alone():
     (page,) = read(files.word97_doc(["Cong van so 706/UBND-VP7", "Kinh gui: So Tai chinh"]))
     assert (page.text, page.legacy) == ("Cong van so 706/UBND-VP7\nKinh gui: So Tai chinh", None)

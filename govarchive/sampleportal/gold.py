@@ -101,9 +101,11 @@ def gold_documents(site: Site) -> list[dict[str, Any]]:
     none; `url` the document's own page (for one published in an article: that article);
     `list_url` the list page that shows it (None for an article's); `found_on` "list",
     "article" (an article's prose tells of it), or "attachment" (an article only attaches its
-    file, named by its number; see _attached_documents); `files` the attached files' URLs on the storage host, in page order."""
+    file, named by its number; see _attached_documents); `texts` the gold text of each file
+    (a line each; a sheet's cells apart by tabs), `scanned` whether its PDF is a scan; `files`
+    the attached files' URLs on the storage host, in page order."""
     from govarchive.sampleportal.render_documents import listed
-    from govarchive.sampleportal.vanban import DOC_PAGE_SIZE
+    from govarchive.sampleportal.vanban import DOC_PAGE_SIZE, FILE_MAKERS, SCANNED
 
     in_list = {d.id: k // DOC_PAGE_SIZE for k, d in enumerate(listed(site))}
     out = []
@@ -123,6 +125,8 @@ def gold_documents(site: Site) -> list[dict[str, Any]]:
                 "list_url": None if page is None else site.documents_url(page),
                 "found_on": "list" if page is not None else "article",
                 "files": [site.media_url(f.path) for f in doc.files],
+                "texts": [FILE_MAKERS[f.path][1] for f in doc.files],
+                "scanned": doc.number in SCANNED,
             }
         )
     return out + _attached_documents(site, {d.article_id for d in site.portal.documents})

@@ -7,8 +7,11 @@ a news article (prose naming its number, with its file attached), as portals oft
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from govarchive.sampleportal.content import Attachment, slugify
@@ -96,7 +99,7 @@ _DISTRICT: list[_Row] = [
      "Về việc chủ động ứng phó với mưa lũ, sạt lở đất trên địa bàn huyện", "Phòng chống thiên tai",
      ("pdf", "docx")),
     ("09/NQ-HĐND", "Nghị quyết", "2023-12-20", "2023-12-20", "HĐND huyện Văn Bàn",
-     "Bàn Văn Lợi", "Về dự toán thu, chi ngân sách huyện năm 2024", "Tài chính", ("pdf",)),
+     "Bàn Văn Lợi", "Về dự toán thu, chi ngân sách huyện năm 2024", "Tài chính", ("doc",)),
     ("03/CT-UBND", "Chỉ thị", "2024-01-10", "2024-01-10", "UBND huyện Văn Bàn", "Vương Văn Long",
      "Về tăng cường công tác phòng, chống rét đậm, rét hại cho cây trồng, vật nuôi",
      "Nông nghiệp", ("pdf",)),
@@ -157,6 +160,64 @@ def _document(profile: Profile, doc_id: int, row: _Row) -> Document:
     )
 
 
+# What each file is: a PDF with its text, unless its document was scanned from the signed paper
+# (an image-only PDF); a .doc typed in the legacy .VnTime font (TCVN3); DOCX; an XLSX table.
+SCANNED = {"706/UBND-VP7", "256/KH-UBND"}
+_BODY = [
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+    "Căn cứ Luật Ban hành văn bản quy phạm pháp luật ngày 22 tháng 6 năm 2015;",
+    "Xét đề nghị của Chánh Văn phòng Ủy ban nhân dân.",
+    "Các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành văn bản này.",
+]
+_SHEET_HEAD = ("STT", "Nội dung", "Đơn vị thực hiện", "Kinh phí (triệu đồng)")
+_SHEET_ROWS = [
+    ("Rà soát, đơn giản hóa thủ tục hành chính", "Văn phòng UBND", 350),
+    ("Số hóa hồ sơ, kết quả giải quyết thủ tục", "Sở Thông tin và Truyền thông", 1200),
+    ("Tập huấn cán bộ một cửa cấp xã", "Sở Nội vụ", 480.5),
+]
+SHEET = "Phụ lục"
+FILE_MAKERS: dict[str, tuple[Callable[[], bytes], str]] = {}  # path -> (maker, its gold text)
+
+
+def file_lines(doc: Document, annex: bool) -> list[str]:
+    """The text a document's file holds, a line each (short lines: a scan is read by OCR)."""
+    head = [doc.issuer.upper(), f"Số: {doc.number}", doc.type.upper()]
+    if annex:
+        head = ["PHỤ LỤC", f"Kèm theo {doc.type} số {doc.number}"]
+    body = _BODY[doc.id % 2 : doc.id % 2 + 3]
+    signed = [f"Ngày {doc.issued:%d/%m/%Y}", f"Người ký: {doc.signer}"]
+    return head + textwrap.wrap(doc.abstract, 52) + body + signed
+
+
+def sheet_rows(doc: Document) -> list[tuple]:
+    title = (f"Phụ lục kèm theo {doc.type} số {doc.number}",)
+    return [title, _SHEET_HEAD, *((k + 1, *row) for k, row in enumerate(_SHEET_ROWS))]
+
+
+def _register(doc: Document) -> None:
+    """The bytes of each file of `doc`, made when first asked (media.media_bytes)."""
+    from govarchive.sampleportal import docfiles
+    from govarchive.sampleportal.legacyfonts import to_tcvn3
+
+    for k, f in enumerate(doc.files):
+        lines = file_lines(doc, annex=k > 0)
+        text = "\n".join(lines)
+        if f.ext == "xlsx":
+            rows = sheet_rows(doc)
+            maker = partial(docfiles.xlsx_file, {SHEET: rows})
+            cells = ["\t".join(str(c) for c in row) for row in rows]
+            text = "\n".join([SHEET, *cells])  # a sheet's text starts with its name
+        elif f.ext == "docx":
+            maker = partial(docfiles.docx_file, lines)
+        elif f.ext == "doc":
+            maker = partial(docfiles.word97_doc, [to_tcvn3(line) for line in lines])
+        elif doc.number in SCANNED:
+            maker = partial(docfiles.scan_pdf, [lines], 200)
+        else:
+            maker = partial(docfiles.text_pdf, [lines])
+        FILE_MAKERS[f.path] = (maker, text)
+
+
 def add_documents(portal: Portal) -> None:
     """Give a documents profile's portal its documents, newest first as lists show them, and
     (profile `vanban`) the news article that publishes one more."""
@@ -164,6 +225,8 @@ def add_documents(portal: Portal) -> None:
     rows = sorted(_ROWS[profile.key], key=lambda r: r[2], reverse=True)
     portal.documents = [_document(profile, profile.sid * 10 + k, row) for k, row in enumerate(rows)]
     if profile.key != "vanban" or len(portal.articles) <= PUBLISHING_INDEX:
+        for document in portal.documents:
+            _register(document)
         return
     art = portal.articles[PUBLISHING_INDEX]
     doc = _document(profile, profile.sid * 10 + len(rows), PUBLISHED)
@@ -178,6 +241,8 @@ def add_documents(portal: Portal) -> None:
         for f in doc.files
     ]
     portal.documents.append(doc)
+    for document in portal.documents:
+        _register(document)
 
     # the cached orderings were not built yet, but drop them in case a caller built them early
     for name in ("_newest", "_by_category", "by_id"):
