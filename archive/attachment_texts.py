@@ -145,6 +145,30 @@ class PageHit:
     method: str
     snippet: str  # matched words between [ and ]
     score: float  # bm25: lower is better
+    capture_id: int | None = None  # the capture holding the file's bytes
+
+
+def _pages_on_site(site: str | None) -> tuple[str, list[str]]:
+    if not site:
+        return "", []
+    return (
+        " AND c.crawl_id IN (SELECT k.id FROM crawls k JOIN sites s ON s.id = k.site_id "
+        "WHERE s.host = ? OR s.name = ?)",
+        [site.lower(), site],
+    )
+
+
+def count_pages(con: sqlite3.Connection, query: str, *, site: str | None = None) -> int:
+    """How many pages search_pages would find with no limit."""
+    on_site, site_params = _pages_on_site(site)
+    sql = (
+        f"SELECT count(*) FROM {FTS_TABLE} JOIN attachment_texts t ON t.id = {FTS_TABLE}.rowid "
+        f"JOIN captures c ON c.id = t.capture_id WHERE {FTS_TABLE} MATCH ?{on_site}"
+    )
+    try:
+        return int(con.execute(sql, [fts_query(query), *site_params]).fetchone()[0])
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"cannot read the search query {query!r} ({exc})") from None
 
 
 def search_pages(
@@ -154,25 +178,20 @@ def search_pages(
     without diacritics, `đ` too), best first; `site` (a name or host): files a crawl of that
     site fetched. `con` is a sqlite3 connection."""
     match = fts_query(query)
-    on_site = (
-        " AND c.crawl_id IN (SELECT k.id FROM crawls k JOIN sites s ON s.id = k.site_id "
-        "WHERE s.host = ? OR s.name = ?)"
-        if site
-        else ""
-    )
+    on_site, site_params = _pages_on_site(site)
     sql = (
         f"SELECT c.url, t.page, t.method, t.text, snippet({FTS_TABLE}, 0, ?, ?, '…', 16), "
-        f"bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} "
+        f"bm25({FTS_TABLE}) AS score, c.id FROM {FTS_TABLE} "
         f"JOIN attachment_texts t ON t.id = {FTS_TABLE}.rowid "
         f"JOIN captures c ON c.id = t.capture_id WHERE {FTS_TABLE} MATCH ?{on_site} "
         "ORDER BY score LIMIT ?"
     )
-    params = [_OPEN, _CLOSE, match, *([site.lower(), site] if site else []), limit]
+    params = [_OPEN, _CLOSE, match, *site_params, limit]
     try:
         rows = con.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
         raise QueryError(f"cannot read the search query {query!r} ({exc})") from None
     return [
-        PageHit(url, page, method, _restore([text], snippet), score)
-        for url, page, method, text, snippet, score in rows
+        PageHit(url, page, method, _restore([text], snippet), score, capture_id)
+        for url, page, method, text, snippet, score, capture_id in rows
     ]

@@ -16,7 +16,7 @@ FTS_TABLE = "documents_fts"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ROW = (
     "d.id, d.number, d.type, d.issued_at, d.effective_at, d.issuer, d.signer, d.abstract, "
-    "d.field, s.host, c.url, d.detail_url"
+    "d.field, s.host, c.url, d.detail_url, d.capture_id"
 )
 
 
@@ -34,6 +34,7 @@ class DocumentHit:
     site: str
     page_url: str  # the page its fields came from (its capture)
     detail_url: str | None
+    capture_id: int  # that page's capture
     files: list[str] = field(default_factory=list)
     snippet: str = ""
     score: float = 0.0  # bm25, lower is better; a number look-up's exact matches first
@@ -142,10 +143,31 @@ def search_documents(
     seen = {h.id for h in hits}
     for *row, snip, score in rows:
         if row[0] not in seen:  # the texts indexed: number, type, abstract, issuer, signer, field
+            seen.add(row[0])
             texts = [row[1], row[2], row[7], row[5], row[6], row[8]]
             snippet = _restore([t or "" for t in texts], snip)
             hits.append(DocumentHit(*row, snippet=snippet, score=score))
     return _with_files(con, hits[:limit])
+
+
+def count_documents(con: sqlite3.Connection, query: str, **given) -> int:
+    """How many documents search_documents would find with no limit."""
+    ids = (
+        {h.id for h in find_by_number(con, query, limit=10**9, **given)}
+        if number_query(query)
+        else set()
+    )
+    where, params = filters(**given)
+    sql = (
+        f"SELECT d.id FROM {FTS_TABLE} JOIN documents d ON d.id = {FTS_TABLE}.rowid "
+        f"JOIN sites s ON s.id = d.site_id WHERE {FTS_TABLE} MATCH ?"
+        + "".join(f" AND {w}" for w in where)
+    )
+    try:
+        ids |= {r[0] for r in con.execute(sql, [fts_query(query), *params])}
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"cannot read the search query {query!r} ({exc})") from None
+    return len(ids)
 
 
 def _with_files(con: sqlite3.Connection, hits: list[DocumentHit]) -> list[DocumentHit]:

@@ -141,19 +141,10 @@ def search(
     """Articles matching `query`, best first (bm25), filtered by site (name or host), category
     and published date (YYYY-MM-DD, both ends included). `con` is a sqlite3 connection."""
     match = fts_query(query)
-    filters, filter_params = article_filters(site=site, since=since, until=until, category=category)
-    where, params = [f"{FTS_TABLE} MATCH ?", *filters], [match, *filter_params]
+    joins, where, params = _matching(match, site, since, until, category)
     # Rank first, on the index alone (bm25() in the ORDER BY, which SQLite runs faster than the
     # same order through FTS5's `rank` column), filtering through the narrow filter index rather
     # than the wide article rows; then build snippets for the few rows kept.
-    joins = (
-        ""
-        if where == [f"{FTS_TABLE} MATCH ?"]
-        else (
-            f" JOIN articles a INDEXED BY {FILTER_INDEX} ON a.id = {FTS_TABLE}.rowid"
-            " JOIN sites s ON s.id = a.site_id"
-        )
-    )
     ranked = (
         f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}) AS score FROM {FTS_TABLE}{joins} "
         f"WHERE {' AND '.join(where)} ORDER BY score LIMIT ?"
@@ -182,6 +173,47 @@ def search(
             ) from None
         raise
     return hits
+
+
+def _matching(
+    match: str, site: str | None, since: str | None, until: str | None, category: str | None
+) -> tuple[str, list[str], list[str]]:
+    """The joins, conditions and parameters of the articles matching a folded query and the
+    filters: the index alone when there is no filter, else through the narrow filter index."""
+    filters, filter_params = article_filters(site=site, since=since, until=until, category=category)
+    where, params = [f"{FTS_TABLE} MATCH ?", *filters], [match, *filter_params]
+    joins = (
+        ""
+        if not filters
+        else (
+            f" JOIN articles a INDEXED BY {FILTER_INDEX} ON a.id = {FTS_TABLE}.rowid"
+            " JOIN sites s ON s.id = a.site_id"
+        )
+    )
+    return joins, where, params
+
+
+def count(
+    con,
+    query: str,
+    *,
+    site: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    category: str | None = None,
+) -> int:
+    """How many articles `search` would find with no limit."""
+    joins, where, params = _matching(fts_query(query), site, since, until, category)
+    sql = f"SELECT count(*) FROM {FTS_TABLE}{joins} WHERE {' AND '.join(where)}"
+    try:
+        return int(con.execute(sql, params).fetchone()[0])
+    except Exception as exc:  # sqlite3.OperationalError: what FTS5 cannot read in the query
+        if any(sign in str(exc) for sign in _QUERY_ERRORS):
+            raise QueryError(
+                f'cannot read the search query {query!r} ({exc}); quote phrases with "..." '
+                "and write operators in capitals: AND, OR, NOT"
+            ) from None
+        raise
 
 
 def _restore(originals: list[str], folded_snippet: str) -> str:

@@ -128,8 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
         "abstract, issuer, signer, field; a number in any spelling: 71/2024/qd-ubnd, 'QĐ "
         "71/2024') and the text of archived files (--kind). Words match with or without "
         "Vietnamese diacritics (đ too): 'nghi quyet so 35' finds 'Nghị quyết số 35'. Quote "
-        "phrases, end a word with * for a prefix, combine with AND, OR, NOT. Best matches first; "
-        "each result says its kind, a file's its page.",
+        "phrases, end a word with * for a prefix, combine with AND, OR, NOT. Best matches first, "
+        "each as a short block: title; date, site, category (a document's type, a file's "
+        "page); the snippet with the matched words emphasised; its archived copy as "
+        "`govarchive serve` shows it (http://127.0.0.1:8001). The last line says how many "
+        "match in all; JSON and CSV carry the total too.",
     )
     find.add_argument("query", metavar="QUERY")
     _archive_arg(find)
@@ -424,10 +427,10 @@ def cmd_search(args: argparse.Namespace, console: Console) -> int:
 
     try:
         with Archive(args.archive) as archive:
-            rows = cli_documents.search_rows(archive, args)
+            rows, total = cli_documents.search_rows(archive, args)
     except QueryError as exc:
         raise UsageProblem(str(exc)) from None
-    _emit(rows, args.format, console)
+    cli_documents.emit_hits(rows, total, args, console)
     return EXIT_OK
 
 

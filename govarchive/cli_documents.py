@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Any
 
 from rich.console import Console
@@ -41,16 +42,16 @@ def cmd_documents(args: argparse.Namespace, console: Console) -> int:
 
     given = {"site": args.site, "type": args.type, "issuer": args.issuer,
              "since": args.since, "until": args.until}  # fmt: skip
+    if args.number and not _is_number(args.number):
+        raise UsageProblem(
+            f"{args.number!r} is not a document number; write it as 71/2024/QĐ-UBND, "
+            "706/UBND-VP7 or 'QĐ 71/2024'"
+        )
     try:
         with Archive(args.archive) as archive:
             if args.number:
                 with archive.snapshot() as con:
                     hits = find_by_number(con, args.number, limit=args.limit or 10**9, **given)
-                if not hits and not _is_number(args.number):
-                    raise UsageProblem(
-                        f"{args.number!r} is not a document number; write it as "
-                        "71/2024/QĐ-UBND, 706/UBND-VP7 or 'QĐ 71/2024'"
-                    )
             else:
                 hits = archive.documents(limit=args.limit, **given)
     except QueryError as exc:
@@ -76,42 +77,105 @@ def _is_number(text: str) -> bool:
     return parse(text) is not None
 
 
-def search_rows(archive: Any, args: argparse.Namespace) -> list[dict]:
-    """Hits of every kind asked for, as rows saying which kind: articles by title, lead and
-    body; documents by number (any spelling first) and fields; files by their text, with the
-    page. Kinds are merged best first by their bm25 scores; --category and the dates narrow to
-    what has them (documents by issue date; files have neither)."""
+SERVED_AT = "http://127.0.0.1:8001"  # where `govarchive serve` shows the archive by default
+
+
+def search_rows(archive: Any, args: argparse.Namespace) -> tuple[list[dict], int]:
+    """Hits of every kind asked for, as rows saying which kind, and how many there are in all:
+    articles by title, lead and body; documents by number (any spelling first) and fields;
+    files by their text, with the page. Kinds are merged best first by their bm25 scores;
+    --category and the dates narrow to what has them (documents by issue date; files have
+    neither). Each row names its archived copy as `govarchive serve` shows it."""
+    from archive.attachment_texts import count_pages
+    from archive.document_search import count_documents
+    from archive.search import count
+
     kinds = KINDS[1:] if args.kind == "all" else (args.kind,)
     scored: list[tuple[float, dict]] = []
-    if "article" in kinds:
-        for h in archive.search(
-            args.query, site=args.site, since=args.since, until=args.until,
-            category=args.category, limit=args.limit,
-        ):  # fmt: skip
-            scored.append((h.score, {"kind": "article", "url": h.url, "title": h.title,
-                                     "site": h.site, "published_at": h.published_at,
-                                     "category": h.category, "snippet": h.snippet, "page": None}))  # fmt: skip
-    if "document" in kinds and not args.category:
-        for d in archive.search_documents(
-            args.query, site=args.site, since=args.since, until=args.until, limit=args.limit
-        ):
-            title = " ".join(p for p in (d.type, d.number) if p) + (
-                f": {d.abstract}" if d.abstract else ""
-            )
-            scored.append((d.score, {"kind": "document", "url": d.detail_url or d.page_url,
-                                     "title": title, "site": d.site, "published_at": d.issued_at,
-                                     "category": d.type, "snippet": d.snippet, "page": None}))  # fmt: skip
-    if "attachment" in kinds and not (args.category or args.since or args.until):
-        for f in archive.search_files(args.query, site=args.site, limit=args.limit):
-            name = f.url.rsplit("/", 1)[-1]
-            scored.append((f.score, {"kind": "attachment", "url": f.url, "title": name,
-                                     "site": None, "published_at": None, "category": None,
-                                     "snippet": f.snippet, "page": f.page}))  # fmt: skip
+    total = 0
+    with archive.snapshot() as con:
+        if "article" in kinds:
+            given = {"site": args.site, "since": args.since, "until": args.until,
+                     "category": args.category}  # fmt: skip
+            total += count(con, args.query, **given)
+            for h in archive.search(args.query, limit=args.limit, **given):
+                scored.append((h.score, _row("article", h.url, h.title, h.site, h.published_at,
+                                             h.category, h.snippet, None,
+                                             f"{SERVED_AT}/-/article/{h.id}")))  # fmt: skip
+        if "document" in kinds and not args.category:
+            given = {"site": args.site, "since": args.since, "until": args.until}
+            total += count_documents(con, args.query, **given)
+            for d in archive.search_documents(args.query, limit=args.limit, **given):
+                title = " ".join(p for p in (d.type, d.number) if p)
+                title += f": {d.abstract}" if d.abstract else ""
+                scored.append((d.score, _row("document", d.detail_url or d.page_url, title,
+                                             d.site, d.issued_at, d.type, d.snippet, None,
+                                             f"{SERVED_AT}/-/capture/{d.capture_id}")))  # fmt: skip
+        if "attachment" in kinds and not (args.category or args.since or args.until):
+            total += count_pages(con, args.query, site=args.site)
+            for f in archive.search_files(args.query, site=args.site, limit=args.limit):
+                scored.append((f.score, _row("attachment", f.url, f.url.rsplit("/", 1)[-1],
+                                             None, None, None, f.snippet, f.page,
+                                             f"{SERVED_AT}/-/capture/{f.capture_id}")))  # fmt: skip
     scored.sort(key=lambda pair: pair[0])  # stable: a kind's own order kept between equals
-    rows = [row for _, row in scored[: args.limit]]
-    if args.kind == "article":  # as before documents: no kind or page columns
-        rows = [{k: v for k, v in r.items() if k not in ("kind", "page")} for r in rows]
-    return rows
+    return [row for _, row in scored[: args.limit]], total
+
+
+def _row(kind: str, url: str, title: str, site: str | None, when: str | None,
+         category: str | None, snippet: str, page: int | None, archived: str) -> dict:  # fmt: skip
+    return {"kind": kind, "title": title, "url": url, "site": site, "published_at": when,
+            "category": category, "snippet": snippet, "page": page, "archived": archived}  # fmt: skip
+
+
+def emit_hits(rows: list[dict], total: int, args: argparse.Namespace, console: Console) -> None:
+    """JSON: the query, the total and the results; CSV: a row a hit, the total on each; for
+    people: a short block a hit fitted to the terminal, and how many there are in all."""
+    import csv
+    import json
+    import sys
+
+    if args.format == "json":
+        out = {"query": args.query, "kind": args.kind, "total": total, "shown": len(rows),
+               "results": rows}  # fmt: skip
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    if args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=[*(rows[0] if rows else _row(
+            "", "", "", None, None, None, "", None, "")), "total"])  # fmt: skip
+        writer.writeheader()
+        writer.writerows({**r, "total": total} for r in rows)
+        return
+    for row in rows:
+        console.print(_block(row, console.is_terminal), soft_wrap=False)
+    if total > len(rows):
+        console.print(f"showing {len(rows)} of {total} — use --limit", markup=False)
+    else:
+        console.print(f"{total} result(s)", markup=False)
+
+
+def _block(row: dict, terminal: bool) -> Any:
+    """Title; date · site · category (a document's type, a file's page); the snippet with the
+    matched words in the terminal's emphasis (kept in [ ] when not a terminal); the archived
+    copy."""
+    from rich.text import Text
+
+    what = {"document": "document", "attachment": f"file, page {row['page'] or 1}"}.get(
+        row["kind"], ""
+    )
+    meta = [(row["published_at"] or "")[:10], row["site"] or "", row["category"] or "", what]
+    block = Text(row["title"] or row["url"], style="bold")
+    block.append("\n" + " · ".join(m for m in dict.fromkeys(meta) if m), style="dim")
+    block.append("\n")
+    for k, part in enumerate(re.split(r"\[([^\[\]]*)\]", row["snippet"] or "")):
+        if k % 2 == 0:
+            block.append(part)
+        elif terminal:
+            block.append(part, style="bold underline")
+        else:
+            block.append(f"[{part}]")
+    block.append(f"\narchived copy: {row['archived']}", style="dim")
+    block.append(f"\n{row['url']}\n", style="dim")
+    return block
 
 
 COMMANDS = {"documents": cmd_documents}

@@ -179,6 +179,12 @@ BAD_ARGUMENTS = {
         (["extract", "--since", "2026-13-01"], 2),
         (["extract", "--crawl", "x"], 2),
     ],
+    "documents": [
+        (["documents", "--archive", "/nonexistent/archive"], 1),
+        (["documents", "--limit", "0"], 2),
+        (["documents", "--format", "xml"], 2),
+        (["documents", "--number", "nothing"], 2),
+    ],
     "filetext": [
         (["filetext", "--archive", "/nonexistent/archive"], 1),
         (["filetext", "--workers", "0"], 2),
@@ -205,6 +211,7 @@ BAD_ARGUMENTS = {
         (["search", "nghi", "--archive", "/nonexistent/archive"], 1),
         (["search", "nghi", "--limit", "0"], 2),
         (["search", "nghi", "--format", "xml"], 2),
+        (["search", "nghi", "--kind", "video"], 2),
         (["search"], 2),
     ],
     "sql": [

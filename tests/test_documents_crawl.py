@@ -216,7 +216,7 @@ def test_a_number_is_found_in_every_spelling(archive, portals):
         assert rows[0]["abstract"] == want["abstract"] and rows[0]["files"] == want["files"]
         hits = json.loads(
             run_cli("search", spelling, "--archive", str(archive), "--format", "json").stdout
-        )
+        )["results"]
         assert hits[0]["kind"] == "document" and hits[0]["title"].startswith("Quyết định 71/2024")
     # a serial alone names no document; another year's or issuer's number is another document
     assert run_cli("documents", "--number", "71", "--archive", str(archive)).returncode == 2
@@ -265,14 +265,15 @@ def test_documents_are_listed_and_filtered(archive, portals):
 def test_search_says_which_kind_each_result_is(archive):
     words = run_cli("search", "phong chay chua chay rung", "--archive", str(archive),
                     "--format", "json")  # fmt: skip
-    rows = json.loads(words.stdout)
+    rows = json.loads(words.stdout)["results"]
     assert rows[0]["kind"] == "document" and "706/UBND-VP7" in rows[0]["title"]
     only_articles = json.loads(
         run_cli(
             "search", "xa", "--kind", "article", "--archive", str(archive), "--format", "json"
         ).stdout  # fmt: skip
     )
-    assert only_articles and all("kind" not in r for r in only_articles)
+    only_articles = only_articles["results"]
+    assert only_articles and {r["kind"] for r in only_articles} == {"article"}
     only_docs = json.loads(
         run_cli(
             "search",
@@ -287,6 +288,7 @@ def test_search_says_which_kind_each_result_is(archive):
             "100",
         ).stdout  # fmt: skip
     )
+    only_docs = only_docs["results"]
     assert only_docs and {r["kind"] for r in only_docs} == {"document"}
 
 
@@ -356,7 +358,7 @@ def test_every_document_file_is_read_and_searchable(read_files, portals):
                     assert how == {"ocr"} and token_f1(text, gold) >= 0.9, (url, text)
                 else:
                     assert tokens(text) == tokens(gold), url
-            # A phrase of the file only (its signer line) finds the file and the document.
+            # A phrase of the file only (its signer line) finds the file, on its page.
             words = f'"Người ký: {g["signer"]}"'
             hits = json.loads(
                 run_cli(
@@ -371,7 +373,7 @@ def test_every_document_file_is_read_and_searchable(read_files, portals):
                     "--limit",
                     "50",
                 ).stdout  # fmt: skip
-            )
+            )["results"]
             assert set(g["files"][:1]) <= {h["url"] for h in hits}, g["number"]
             assert all(h["page"] == 1 for h in hits if h["url"] in g["files"])
     assert methods >= {"pdf-text", "ocr", "docx", "xlsx", "doc"}

@@ -90,8 +90,10 @@ def test_cli_search_json_and_bad_query(crawled):
         "search", "duong lien thon", "--archive", str(crawled.archive), "--format", "json"
     )
     assert result.returncode == 0, result.stderr
-    rows = json.loads(result.stdout)
-    assert rows and {"url", "title", "published_at", "snippet"} <= set(rows[0])
+    found = json.loads(result.stdout)
+    rows = found["results"]
+    assert rows and {"url", "title", "published_at", "snippet", "kind", "archived"} <= set(rows[0])
+    assert found["total"] >= found["shown"] == len(rows)
     assert (
         "[" in rows[0]["snippet"] and "đ" in rows[0]["snippet"].lower() + rows[0]["title"].lower()
     )
@@ -146,3 +148,74 @@ def test_reindexing_an_article_replaces_its_entry(tmp_path):
         assert db.execute(match, [fold("đường")]).fetchall() == []
         assert db.execute(match, [fold("trường")]).fetchall() == [(7,)]
         db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('integrity-check')")
+
+
+def test_cli_search_for_people_and_its_totals(crawled):
+    """A short block a hit, fitted to the width, the matched words marked, the archived copy
+    named; the closing line says how many there are in all; JSON and CSV carry the total."""
+    import csv
+    import io
+    import os
+    import subprocess
+
+    from tests.conftest import govarchive_cmd
+
+    everything = json.loads(run_cli("search", "xã", "--archive", str(crawled.archive),
+                                    "--format", "json", "--limit", "1000").stdout)  # fmt: skip
+    total = everything["total"]
+    assert total == everything["shown"] == len(everything["results"]) > 20
+    env = {**os.environ, "COLUMNS": "80"}
+    env.pop("GOVARCHIVE_ARCHIVE", None)
+    shown = subprocess.run(govarchive_cmd("search", "xã", "--archive", str(crawled.archive)),
+                           capture_output=True, text=True, env=env)  # fmt: skip
+    lines = shown.stdout.splitlines()
+    assert lines[-1] == f"showing 20 of {total} — use --limit"
+    assert max(len(line) for line in lines) <= 80
+    assert (
+        sum(line.startswith("archived copy: http://127.0.0.1:8001/-/article/") for line in lines)
+        == 20
+    )
+    assert "[xã]" in shown.stdout.lower() or "[xa]" in shown.stdout.lower()  # not a terminal
+    first = everything["results"][0]
+    assert lines[0] == first["title"][:80].rstrip() or first["title"].startswith(lines[0])
+    table = list(csv.DictReader(io.StringIO(run_cli(
+        "search", "xã", "--archive", str(crawled.archive), "--format", "csv").stdout)))  # fmt: skip
+    assert len(table) == 20 and {r["total"] for r in table} == {str(total)}
+    few = run_cli(
+        "search", '"duong lien thon"', "--archive", str(crawled.archive), "--limit", "1000"
+    )
+    assert few.stdout.splitlines()[-1].endswith("result(s)")
+
+
+def test_cli_search_in_a_terminal_emphasises_the_matched_words(crawled):
+    """In a terminal (a pseudo-terminal here) the matched words take the terminal's emphasis
+    (bold, underlined), not [ ] markers."""
+    import os
+    import pty
+    import subprocess
+
+    from tests.conftest import govarchive_cmd
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    done = subprocess.run(
+        govarchive_cmd("search", "duong lien thon", "--archive", str(crawled.archive)),
+        stdout=follower, stderr=subprocess.PIPE, env=env, timeout=60,
+    )  # fmt: skip
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(leader)
+    text = out.decode("utf-8", "replace")
+    assert done.returncode == 0, done.stderr
+    assert "\x1b[1;4m" in text  # bold and underlined
+    assert "[Đường]" not in text and "[đường]" not in text
+    assert "archived copy: http://127.0.0.1:8001/-/article/" in text
