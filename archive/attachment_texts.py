@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 # The article search's snippet markers and the step that puts the original letters (đ) back
 # into a snippet of folded text: one way of showing matches for both indexes.
-from archive.search import _CLOSE, _OPEN, QueryError, _restore, fold, fts_query
+from archive.search import _CLOSE, _OPEN, _restore, _unreadable, fold, fts_query
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -168,7 +168,7 @@ def count_pages(con: sqlite3.Connection, query: str, *, site: str | None = None)
     try:
         return int(con.execute(sql, [fts_query(query), *site_params]).fetchone()[0])
     except sqlite3.OperationalError as exc:
-        raise QueryError(f"cannot read the search query {query!r} ({exc})") from None
+        raise _unreadable(query, exc) from None
 
 
 def search_pages(
@@ -190,7 +190,7 @@ def search_pages(
     try:
         rows = con.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
-        raise QueryError(f"cannot read the search query {query!r} ({exc})") from None
+        raise _unreadable(query, exc) from None
     return [
         PageHit(url, page, method, _restore([text], snippet), score, capture_id)
         for url, page, method, text, snippet, score, capture_id in rows

@@ -10,7 +10,15 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from archive.doc_numbers import parse
-from archive.search import _CLOSE, _OPEN, QueryError, _real_date, _restore, fts_query
+from archive.search import (
+    _CLOSE,
+    _OPEN,
+    QueryError,
+    _real_date,
+    _restore,
+    _unreadable,
+    fts_query,
+)
 
 FTS_TABLE = "documents_fts"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -136,10 +144,7 @@ def search_documents(
     try:
         rows = con.execute(sql, [_OPEN, _CLOSE, match, *params, limit]).fetchall()
     except sqlite3.OperationalError as exc:
-        raise QueryError(
-            f'cannot read the search query {query!r} ({exc}); quote phrases with "..." '
-            "and write operators in capitals: AND, OR, NOT"
-        ) from None
+        raise _unreadable(query, exc) from None
     seen = {h.id for h in hits}
     for *row, snip, score in rows:
         if row[0] not in seen:  # the texts indexed: number, type, abstract, issuer, signer, field
@@ -166,7 +171,7 @@ def count_documents(con: sqlite3.Connection, query: str, **given) -> int:
     try:
         ids |= {r[0] for r in con.execute(sql, [fts_query(query), *params])}
     except sqlite3.OperationalError as exc:
-        raise QueryError(f"cannot read the search query {query!r} ({exc})") from None
+        raise _unreadable(query, exc) from None
     return len(ids)
 
 

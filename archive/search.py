@@ -166,13 +166,18 @@ def search(
                 Hit(rowid, url, title, host, cat or "", published, _restore(texts, snip), score)
             )
     except Exception as exc:  # sqlite3.OperationalError: what FTS5 cannot read in the query
-        if any(sign in str(exc) for sign in _QUERY_ERRORS):
-            raise QueryError(
-                f'cannot read the search query {query!r} ({exc}); quote phrases with "..." '
-                "and write operators in capitals: AND, OR, NOT"
-            ) from None
-        raise
+        raise _unreadable(query, exc) from None
     return hits
+
+
+def _unreadable(query: str, exc: Exception) -> Exception:
+    """A QueryError saying how to write the query when FTS5 could not read it; else `exc`."""
+    if any(sign in str(exc) for sign in _QUERY_ERRORS):
+        return QueryError(
+            f'cannot read the search query {query!r} ({exc}); quote phrases with "..." '
+            "and write operators in capitals: AND, OR, NOT"
+        )
+    return exc
 
 
 def _matching(
@@ -208,12 +213,7 @@ def count(
     try:
         return int(con.execute(sql, params).fetchone()[0])
     except Exception as exc:  # sqlite3.OperationalError: what FTS5 cannot read in the query
-        if any(sign in str(exc) for sign in _QUERY_ERRORS):
-            raise QueryError(
-                f'cannot read the search query {query!r} ({exc}); quote phrases with "..." '
-                "and write operators in capitals: AND, OR, NOT"
-            ) from None
-        raise
+        raise _unreadable(query, exc) from None
 
 
 def _restore(originals: list[str], folded_snippet: str) -> str:

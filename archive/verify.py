@@ -180,17 +180,9 @@ def _document_orphans(
         "SELECT d.id, coalesce(d.number, d.abstract), d.capture_id, c.id, c.lost_at, "
         "c.warc_file FROM documents d LEFT JOIN captures c ON c.id = d.capture_id ORDER BY d.id"
     ):
-        if found is None:
-            why = f"orphaned: its page's capture {cid} is not in the archive"
-        elif lost:
-            why = f"orphaned: the record of its page's capture {cid} was lost"
-        elif name is None:
-            why = f"orphaned: its page's capture {cid} has no WARC record"
-        elif cid in bad:
-            why = f"orphaned: its page's capture {cid} is {bad[cid]}"
-        else:
-            continue
-        out.append((did, number, why, cid or 0))
+        why = _unbacked(cid, found, lost, name, bad, "its page's capture")
+        if why:
+            out.append((did, number, why, cid or 0))
     return out
 
 
@@ -250,22 +242,31 @@ def _orphans(con: sqlite3.Connection, bad: dict[int, str]) -> list[tuple[int, st
         "LEFT JOIN captures c ON c.id = a.capture_id LEFT JOIN refetch r ON r.article_id = a.id "
         "ORDER BY a.id"
     ):
-        if cid is None:
-            why = "orphaned: no capture"
-        elif found is None:
-            why = f"orphaned: its capture {cid} is not in the archive"
-        elif lost:
-            why = f"orphaned: the record of its capture {cid} was lost"
-        elif name is None:
-            why = f"orphaned: its capture {cid} has no WARC record"
-        elif cid in bad:
-            why = f"orphaned: its capture {cid} is {bad[cid]}"
-        else:
+        why = _unbacked(cid, found, lost, name, bad, "its capture")
+        if not why:
             continue
         if queued:
             why += "; its page is queued for the next crawl (govarchive crawl or resume)"
         out.append((aid, url, why, cid or 0))
     return out
+
+
+def _unbacked(
+    cid: int | None, found: int | None, lost: str | None, name: str | None,
+    bad: dict[int, str], what: str,
+) -> str | None:  # fmt: skip
+    """Why a row's capture backs nothing (None: it is backed): `what` names the capture."""
+    if cid is None:
+        return "orphaned: no capture"
+    if found is None:
+        return f"orphaned: {what} {cid} is not in the archive"
+    if lost:
+        return f"orphaned: the record of {what} {cid} was lost"
+    if name is None:
+        return f"orphaned: {what} {cid} has no WARC record"
+    if cid in bad:
+        return f"orphaned: {what} {cid} is {bad[cid]}"
+    return None
 
 
 def _repair(
