@@ -81,6 +81,16 @@ class Version:
     seen_from: str
     seen_until: str  # for the current version: when a crawl last found it
 
+    def lines(self) -> list[str]:
+        """The version as the lines a diff compares: each field named, a paragraph a line."""
+        return [
+            f"title: {self.title}",
+            f"published: {self.published_at or ''}",
+            f"lead: {self.summary or ''}",
+            *(self.body or "").split("\n\n"),
+            f"author: {self.author or ''}",
+        ]
+
 
 class Archive:
     """A read-only view of an archive folder: nothing done through it can change the archive."""

@@ -8,6 +8,7 @@ import difflib
 import sqlite3
 from dataclasses import dataclass
 
+from archive.api import Version
 from archive.citation import Citation, citation
 
 ARTICLE_SQL = """SELECT a.title, a.summary, a.body, a.body_html, a.author, a.published_at,
@@ -49,27 +50,6 @@ class Attachment:
     size: int | None
     sha256: str
     capture_id: int | None
-
-
-@dataclass(frozen=True)
-class Version:
-    title: str
-    summary: str
-    body: str
-    author: str
-    published_at: str | None
-    seen_from: str
-    seen_until: str
-
-    def lines(self) -> list[str]:
-        """The version as the lines a diff compares: each field named, a paragraph a line."""
-        return [
-            f"title: {self.title}",
-            f"published: {self.published_at or ''}",
-            f"lead: {self.summary or ''}",
-            *(self.body or "").split("\n\n"),
-            f"author: {self.author or ''}",
-        ]
 
 
 @dataclass(frozen=True)
