@@ -377,3 +377,21 @@ def test_every_document_file_is_read_and_searchable(read_files, portals):
             assert set(g["files"][:1]) <= {h["url"] for h in hits}, g["number"]
             assert all(h["page"] == 1 for h in hits if h["url"] in g["files"])
     assert methods >= {"pdf-text", "ocr", "docx", "xlsx", "doc"}
+
+
+def test_pages_read_in_worker_processes_give_the_same_documents(archive, portals, tmp_path):
+    """GOVARCHIVE_EXTRACT_WORKERS: the pages read off the crawl's process find the documents
+    in-process reading finds (crawler/offload.py)."""
+    elsewhere = tmp_path / "elsewhere"
+    result = run_cli(
+        "crawl", *[s.home_url() for s in portals.sites], "--archive", str(elsewhere),
+        "--delay", "0", "--concurrency", "8", "--set", "GOVARCHIVE_EXTRACT_WORKERS=2",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # captures and articles are numbered as each crawl met them: compare what they say
+    apart = ("id", "capture_id", "article_id", "first_seen", "last_seen", "last_crawl_id")
+    for site in portals.sites:
+        here, there = stored(archive / "archive.db", site), stored(elsewhere / "archive.db", site)
+        assert {n: {k: v for k, v in d.items() if k not in apart} for n, d in there.items()} == {
+            n: {k: v for k, v in d.items() if k not in apart} for n, d in here.items()
+        }
