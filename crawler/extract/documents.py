@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -105,6 +106,12 @@ def might_hold_documents(page_text: str) -> bool:
 
 def label_of(text: str) -> str | None:
     """The field a header or label names, or None."""
+    # the same cells and lines (a portal's own labels) come back on page after page
+    return _label_of(text) if len(text) <= 200 else _label_of.__wrapped__(text)
+
+
+@lru_cache(maxsize=4096)
+def _label_of(text: str) -> str | None:
     folded = " ".join(fold(text).replace(":", " ").split())
     if not folded or len(folded) > 40:
         return None
@@ -141,13 +148,13 @@ def document_on_page(doc: etree._Element, base_url: str) -> FoundDocument | None
         value = term.getnext()
         if value is not None and value.tag == "dd" and (name := label_of(text_content(term))):
             pairs.append((name, value))
+    colons = _holding_colon(doc)
     for block in doc.iter("p", "li", "div"):
         if len(block) > 3:
             continue  # a container: its children carry the lines
-        text = text_content(block)
-        if ":" not in text[:80]:
+        if block not in colons or ":" not in _text_head(block, 80):
             continue  # no label before a colon
-        line = _LINE.match(clean_line(text))
+        line = _LINE.match(clean_line(text_content(block)))
         if line and (name := label_of(line.group(1))):
             pairs.append((name, line.group(2)))
     document = FoundDocument()
@@ -156,6 +163,33 @@ def document_on_page(doc: etree._Element, base_url: str) -> FoundDocument | None
     if document.number and (document.abstract or document.issued_at):
         return document
     return None
+
+
+_COLON_TEXTS = etree.XPath("//text()[contains(., ':')]")
+
+
+def _holding_colon(doc: etree._Element) -> set[etree._Element]:
+    """The elements whose text (text_content) holds a colon: the ancestors of the few text
+    nodes that do, found in one pass instead of reading every block's text."""
+    marked: set[etree._Element] = set()
+    for text in _COLON_TEXTS(doc):
+        el = text.getparent()
+        if el is not None and text.is_tail:
+            el = el.getparent()  # a tail is its element's parent's text
+        while el is not None and el not in marked:
+            marked.add(el)
+            el = el.getparent()
+    return marked
+
+
+def _text_head(el: etree._Element, n: int) -> str:
+    """text_content(el)[:n], without joining the text of a whole container for it."""
+    head = ""
+    for piece in el.itertext():
+        head += piece
+        if len(head) >= n:
+            break
+    return head[:n]
 
 
 def documents_on_page(doc: etree._Element, base_url: str) -> tuple[str, list[FoundDocument]]:
@@ -179,9 +213,14 @@ def documents_in_prose(doc: etree._Element, base_url: str) -> list[FoundDocument
     abstract (`... về việc W.`), a sentence on taking effect its effective date, a sentence on
     signing its signer. A number the page names without a file is only cited, not published."""
     by_key: dict[str, FoundDocument] = {}
+    # A link names a file only if `.pdf` (...) is in its href or in the page's URL: those
+    # alone are resolved (urljoin was most of this function's cost on pages with no file).
+    base_names_file = _NAMES_FILE.search(base_url) is not None
     for link in doc.iter("a"):
         href = (link.get("href") or "").strip()
-        if not href or not _is_file(url := urljoin(base_url, href)):
+        if not href or not (base_names_file or _NAMES_FILE.search(href)):
+            continue
+        if not _is_file(url := urljoin(base_url, href)):
             continue
         numbers = find_all(text_content(link)) or _numbers_in_file_name(url)
         for number in numbers[:1]:  # a file is one document's
@@ -339,6 +378,13 @@ def _fill(document: FoundDocument, name: str, value: etree._Element | str, base_
 
 def _links(el: etree._Element, base_url: str) -> list[str]:
     return [urljoin(base_url, a.get("href").strip()) for a in el.iter("a") if a.get("href")]
+
+
+# `.pdf`, `.DOCX`... anywhere: what a URL must hold for _is_file (its path's last segment,
+# which urljoin takes from the href or from the base as written)
+_NAMES_FILE = re.compile(
+    r"\.(?:" + "|".join(sorted(map(re.escape, FILE_EXTENSIONS))) + ")", re.IGNORECASE
+)
 
 
 def _is_file(url: str) -> bool:
