@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from hashlib import blake2b
 
 
@@ -14,6 +15,7 @@ class SeenSet:
         self._digests: set[int] = set()
 
     @staticmethod
+    @lru_cache(maxsize=4096)  # every page asks again for its portal's menu links (~0.5 MB)
     def _digest(item: str | tuple[str, ...]) -> int:
         text = "\x1f".join(item) if isinstance(item, tuple) else item
         return int.from_bytes(blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")

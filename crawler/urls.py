@@ -183,6 +183,23 @@ def resolve_link(base: str, href: str) -> Link | None:
     return _resolve(base, href)
 
 
+def join_url(base: str, href: str) -> str:
+    """urljoin(base, href), for the files every page of a portal repeats (its scripts, styles,
+    layout images): cached as resolve_link is, on what the result depends on, which for an
+    absolute or root-relative href is the base's scheme and host alone."""
+    if href.startswith(("http://", "https://")) or (
+        href.startswith("/") and not href.startswith("//")
+    ):
+        return _join(_origin(base), href)
+    return _join(base, href)
+
+
+@lru_cache(maxsize=4096)
+def _join(base: str, href: str) -> str:
+    return urljoin(base, href)
+
+
+@lru_cache(maxsize=64)  # asked for each link of a page, of the same base
 def _origin(url: str) -> str:
     scheme, _, rest = url.partition("://")
     return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0].split('#', 1)[0]}"

@@ -50,13 +50,13 @@ from crawler.urls import (
     canonicalize,
     host_of,
     is_query_form,
+    join_url,
     resolve_link,
     url_pattern,
     url_shape,
 )
 
 _HREFS = etree.XPath("//a/@href")  # compiled once: el.xpath(text) compiles on every call
-_REQUISITE_SRCS = etree.XPath("//script/@src | //img/@src")
 
 
 def site_profiles(settings) -> dict[str, SiteProfile]:
@@ -412,13 +412,21 @@ class VnptSpider(Discovering, Spider):
     def requisites(self, response: Response, doc, host: str) -> Iterator[Request | FileJob]:
         """What a replay of the page needs besides its text: stylesheets, scripts, icons and
         images (layout ones too), each fetched once per crawl, from any host."""
-        urls = list(_REQUISITE_SRCS(doc))
-        for link in doc.iter("link"):
-            rel = (link.get("rel") or "").lower()
-            if link.get("href") and ("stylesheet" in rel or "icon" in rel):
-                urls.append(link.get("href"))
-        for raw in urls:
-            request = self._asset(response.urljoin(raw.strip()), host, "requisite")
+        # One walk of the tree: scripts' and images' sources in document order, then the
+        # stylesheets and icons (as `//script/@src | //img/@src` and a walk of <link> gave them).
+        urls: list[str] = []
+        links: list[str] = []
+        for el in doc.iter("script", "img", "link"):
+            if el.tag == "link":
+                href = el.get("href")
+                rel = (el.get("rel") or "").lower()
+                if href and ("stylesheet" in rel or "icon" in rel):
+                    links.append(href)
+            elif (src := el.get("src")) is not None:
+                urls.append(src)
+        base = get_base_url(response)
+        for raw in urls + links:
+            request = self._asset(join_url(base, raw.strip()), host, "requisite")
             if request is not None:
                 yield request
 
