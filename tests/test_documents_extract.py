@@ -106,3 +106,45 @@ def test_labels_are_not_taken_from_look_alikes():
     assert label_of("Cơ quan chủ quản") is None
     assert label_of("Cơ quan ban hành:") == "issuer"
     assert label_of("SỐ KÝ HIỆU") == "number"
+
+
+# A list as repeated labelled blocks, in two forms: one `li` per document with `<span>` lines
+# (the label in a <b>), and `div` cards with label and value in cells of their own.
+BLOCKS_LI = """<html><body><ul class="docs">
+<li><a href="/vb/1">Về việc tăng cường phòng cháy rừng</a><br>
+<span><b>Số hiệu:</b> 706/UBND-VP7</span> <span><b>Ban hành:</b> 11/04/2024</span>
+<a href="/up/cv706.pdf">Tải về</a></li>
+<li><a href="/vb/2">Kế hoạch cải cách hành chính năm 2024</a><br>
+<span><b>Số hiệu:</b> 193/KH-UBND</span> <span><b>Ngày ban hành:</b> 05/03/2024</span>
+<span>Trích yếu: Kế hoạch cải cách hành chính năm 2024</span></li>
+</ul></body></html>"""
+
+BLOCKS_DIV = """<html><body><div class="list">
+<div class="card"><div class="row"><div class="l">Số ký hiệu</div><div>:</div></div>
+<p>Số ký hiệu: 05/CT-UBND</p><p>Trích yếu: Về bảo đảm trật tự an toàn giao thông</p>
+<p>Người ký: Nguyễn Văn Thành</p><p><a href="/f/05-CT-UBND.pdf">05-CT-UBND.pdf</a></p></div>
+<div class="card"><p>Số ký hiệu: 12/2023/NQ-HĐND</p><p>Trích yếu: Quy định mức chi hỗ trợ</p>
+<p>Người ký: Phạm Quang Huy</p></div>
+</div></body></html>"""
+
+
+def test_a_list_of_labelled_blocks_is_a_list_not_one_mixed_document():
+    from crawler.extract.documents import documents_on_page
+
+    how, found = documents_on_page(parse_html(BLOCKS_LI), BASE)
+    assert how == "list"
+    assert [d.number.text for d in found] == ["706/UBND-VP7", "193/KH-UBND"]
+    first, second = found
+    assert first.issued_at == "2024-04-11T00:00:00+07:00"
+    assert first.files == ["http://portal.example/up/cv706.pdf"]
+    assert first.detail_url == "http://portal.example/vb/1"
+    assert second.issued_at == "2024-03-05T00:00:00+07:00" and second.files == []
+    assert second.abstract == "Kế hoạch cải cách hành chính năm 2024"
+    how, found = documents_on_page(parse_html(BLOCKS_DIV), BASE)
+    assert how == "list"
+    assert [(d.number.text, d.signer) for d in found] == [
+        ("05/CT-UBND", "Nguyễn Văn Thành"), ("12/2023/NQ-HĐND", "Phạm Quang Huy")
+    ]  # fmt: skip
+    assert found[0].files == ["http://portal.example/f/05-CT-UBND.pdf"]
+    # a detail page is one document, not a list of one
+    assert documents_on_page(parse_html(DETAIL_DL), BASE)[0] == "detail"

@@ -36,6 +36,7 @@ _LABELS: dict[str, str] = {
     "NGAY BAN HANH": "issued_at",
     "NGAY BH": "issued_at",
     "NGAY KY": "issued_at",
+    "BAN HANH": "issued_at",  # "Ban hành: 11/04/2024"; Cơ quan/Nơi ban hành are longer, first
     "NGAY HIEU LUC": "effective_at",
     "HIEU LUC TU NGAY": "effective_at",
     "NGAY CO HIEU LUC": "effective_at",
@@ -139,30 +140,104 @@ def documents_in_lists(doc: etree._Element, base_url: str) -> list[FoundDocument
 def document_on_page(doc: etree._Element, base_url: str) -> FoundDocument | None:
     """The document a detail page shows as label/value pairs; None unless it gives a number
     and an abstract or an issue date."""
-    pairs: list[tuple[str, etree._Element | str]] = []
+    return _document_of(_pairs(doc), base_url)
+
+
+Pair = tuple[str, "etree._Element | str", etree._Element]  # field, value, where it was found
+_BLOCKS = ("p", "div", "li", "table", "ul", "ol", "dl", "tr")
+
+
+def _pairs(doc: etree._Element) -> list[Pair]:
+    """Every label/value pair of the page: two-cell table rows, dt/dd, `Label: value` lines."""
+    pairs: list[Pair] = []
     for row in doc.iter("tr"):
         cells = _ROW_CELLS(row)
         if len(cells) == 2 and (name := label_of(text_content(cells[0]))):
-            pairs.append((name, cells[1]))
+            pairs.append((name, cells[1], row))
     for term in doc.iter("dt"):
         value = term.getnext()
         if value is not None and value.tag == "dd" and (name := label_of(text_content(term))):
-            pairs.append((name, value))
+            pairs.append((name, value, term))
     colons = _holding_colon(doc)
-    for block in doc.iter("p", "li", "div"):
+    lines: set[etree._Element] = set()
+    for block in doc.iter("p", "li", "div", "span"):
         if len(block) > 3:
             continue  # a container: its children carry the lines
         if block not in colons or ":" not in _text_head(block, 80):
             continue  # no label before a colon
+        if block.getparent() in lines:
+            continue  # the line its parent gave already
+        if next(block.iterdescendants(*_BLOCKS), None) is not None:
+            continue  # a container: its blocks carry the lines
         line = _LINE.match(clean_line(text_content(block)))
         if line and (name := label_of(line.group(1))):
-            pairs.append((name, line.group(2)))
+            pairs.append((name, line.group(2), block))
+            lines.add(block)
+    return pairs
+
+
+def _document_of(pairs: list[Pair], base_url: str) -> FoundDocument | None:
     document = FoundDocument()
-    for name, value in pairs:
+    for name, value, _ in pairs:
         _fill(document, name, value, base_url)
     if document.number and (document.abstract or document.issued_at):
         return document
     return None
+
+
+def documents_in_blocks(
+    doc: etree._Element, base_url: str, pairs: list[Pair] | None = None
+) -> list[FoundDocument]:
+    """A list shown as repeated labelled blocks (a `div` or `li` a document, with `Số hiệu:`
+    lines or label cells), not as one table: two or more number labels. Each document's block
+    is the largest element around its number label that holds no other number label; its
+    fields are the pairs inside, its files every file linked in it, its page the first other
+    link. (Fewer than two documents read this way: not a list; see documents_on_page.)"""
+    pairs = _pairs(doc) if pairs is None else pairs
+    numbers = [where for name, _, where in pairs if name == "number"]
+    if len(numbers) < 2:
+        return []
+    marked = {id(el): k for k, el in enumerate(numbers)}
+    blocks: list[etree._Element] = []
+    for k, el in enumerate(numbers):
+        block = el
+        while (parent := block.getparent()) is not None and not _holds_other(parent, k, marked):
+            block = parent
+        blocks.append(block)
+    found = []
+    for block in dict.fromkeys(blocks):  # a block holding two numbers' labels is read once
+        inside = [pair for pair in pairs if _within(pair[2], block)]
+        document = _document_of(inside, base_url)
+        if document is None:
+            continue
+        links = _links(block, base_url)
+        document.files += [u for u in links if _is_file(u) and u not in document.files]
+        document.detail_url = document.detail_url or next(
+            (u for u in links if not _is_file(u)), None
+        )
+        found.append(document)
+    return found
+
+
+def _numbers(pairs: list[Pair]) -> int:
+    return sum(name == "number" for name, _, _ in pairs)
+
+
+def _holds_other(el: etree._Element, mine: int, marked: dict[int, int]) -> bool:
+    """Does `el` hold a number label other than the `mine`-th?"""
+    for inner in el.iter():
+        k = marked.get(id(inner))
+        if k is not None and k != mine:
+            return True
+    return False
+
+
+def _within(el: etree._Element, block: etree._Element) -> bool:
+    while el is not None:
+        if el is block:
+            return True
+        el = el.getparent()
+    return False
 
 
 _COLON_TEXTS = etree.XPath("//text()[contains(., ':')]")
@@ -193,13 +268,19 @@ def _text_head(el: etree._Element, n: int) -> str:
 
 
 def documents_on_page(doc: etree._Element, base_url: str) -> tuple[str, list[FoundDocument]]:
-    """The documents a page shows and how: ("list", rows of a document list), ("detail", the
-    one document a detail page labels) or ("article", those a page publishes in prose with
-    their files); ("", []) for none."""
+    """The documents a page shows and how: ("list", rows of a document list, as a table or
+    as repeated labelled blocks), ("detail", the one document a detail page labels) or
+    ("article", those a page publishes in prose with their files); ("", []) for none."""
     listed = documents_in_lists(doc, base_url)
     if listed:
         return LISTED, listed
-    one = document_on_page(doc, base_url)
+    pairs = _pairs(doc)
+    blocks = documents_in_blocks(doc, base_url, pairs)
+    if len(blocks) >= 2:
+        return LISTED, blocks
+    # Several number labels: a page's own fields are never mixed with another's (a box of
+    # related documents); one number: the page's pairs are its document's.
+    one = blocks[0] if blocks else _document_of(pairs, base_url) if _numbers(pairs) < 2 else None
     if one is not None:
         return DETAIL, [one]
     published = documents_in_prose(doc, base_url)
