@@ -129,8 +129,21 @@ _VNI_PAIRS = {
     if (letter := _vni_pair(b, m)) is not None
 }
 _VNI_CODES = {**{c: c2 for c, c2 in _VNI_SINGLE.items()}, **_VNI_PAIRS}
-# Pairs first, so a base letter takes its mark before the mark could be read on its own.
-_VNI_RE = re.compile("|".join(sorted(_VNI_PAIRS)) + "|[" + "".join(_VNI_SINGLE) + "]")
+# Pairs first, so a base letter takes its mark before the mark could be read on its own: a
+# branch per base letter with the class of the marks it pairs with (the same strings as one
+# branch per pair, which re tried one by one at every character: 5x slower).
+_VNI_RE = re.compile(
+    "|".join(
+        re.escape(base)
+        + "["
+        + "".join(re.escape(p[1]) for p in sorted(_VNI_PAIRS) if p[0] == base)
+        + "]"
+        for base in sorted({p[0] for p in _VNI_PAIRS})
+    )
+    + "|["
+    + "".join(_VNI_SINGLE)
+    + "]"
+)
 
 
 def from_vni(text: str) -> str:

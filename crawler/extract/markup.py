@@ -19,15 +19,22 @@ BLOCK_TAGS = {
 }  # fmt: skip
 
 
+# An element's string-value: its text nodes joined in C, the same text as "".join(itertext())
+# (comments' and processing instructions' own text left out, their tails kept) in half the time.
+_STRING = etree.XPath("string()", smart_strings=False)
+
+
 def text_content(el: etree._Element) -> str:
     """All text inside `el` (not its tail), as lxml.html's text_content() gives it."""
-    return "".join(el.itertext())
+    if not isinstance(el.tag, str):  # a comment's string-value would be its own text
+        return "".join(el.itertext())
+    return _STRING(el)
 
 
 def text_with_breaks(el: etree._Element) -> str:
     """Text of an element with <br> as line breaks."""
     if next(el.iter("br"), None) is None:
-        return "".join(el.itertext())  # the common case, walked in C
+        return text_content(el)  # the common case, walked in C
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
