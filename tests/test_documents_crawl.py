@@ -395,3 +395,30 @@ def test_pages_read_in_worker_processes_give_the_same_documents(archive, portals
         assert {n: {k: v for k, v in d.items() if k not in apart} for n, d in there.items()} == {
             n: {k: v for k, v in d.items() if k not in apart} for n, d in here.items()
         }
+
+
+def test_merge_carries_the_documents(archive, portals, tmp_path):
+    """A fleet's shard merged into the central archive brings its documents, each on the
+    capture its page has there, and verify proves them."""
+    shards = []
+    for site in portals.sites:  # a fleet job crawls one site into its shard
+        shard = tmp_path / site.profile.key
+        done = run_cli("crawl", site.home_url(), "--archive", str(shard), "--delay", "0",
+                       "--concurrency", "8")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        shards.append(str(shard))
+    central = tmp_path / "central"
+    merged = run_cli("merge", *shards, "--archive", str(central))
+    assert merged.returncode == 0, merged.stderr
+    apart = ("id", "capture_id", "article_id", "first_seen", "last_seen", "last_crawl_id")
+    for site in portals.sites:
+        here, there = stored(archive / "archive.db", site), stored(central / "archive.db", site)
+        assert {n: {k: v for k, v in d.items() if k not in apart} for n, d in there.items()} == {
+            n: {k: v for k, v in d.items() if k not in apart} for n, d in here.items()
+        }
+    con = sqlite3.connect(central / "archive.db")
+    linked = con.execute("SELECT count(*) FROM documents WHERE article_id IS NOT NULL").fetchone()
+    con.close()
+    assert linked[0] >= 1  # the article publishing one is linked there too
+    check = run_cli("verify", "--archive", str(central))
+    assert check.returncode == 0 and "archive OK" in check.stdout, check.stdout
