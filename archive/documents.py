@@ -219,7 +219,7 @@ def _upsert(
         "last_seen": now,
         "last_crawl_id": crawl_id,
     }
-    if outranks:
+    if outranks and _backs_better(db, capture_id, row[0]):
         sets.update(source=source, capture_id=capture_id)
     assignments = ", ".join(f"{name} = ?" for name in sets)
     db.execute(
@@ -228,6 +228,21 @@ def _upsert(
         [*sets.values(), record.detail_url, article, document_id],
     )
     return int(document_id), 0
+
+
+def _backs_better(db: Database, capture_id: int, document_id: int) -> bool:
+    """Does this capture back the document better than the one it has? A page fetched again
+    unchanged is a revisit record: the response its fields were first read from stays, as an
+    article's does, unless that one's record was lost."""
+    new = db.execute("SELECT record_type FROM captures WHERE id = ?", [capture_id]).fetchone()
+    if new is not None and new[0] == "response":
+        return True
+    held = db.execute(
+        "SELECT c.record_type, c.lost_at FROM documents d JOIN captures c ON c.id = d.capture_id "
+        "WHERE d.id = ?",
+        [document_id],
+    ).fetchone()
+    return held is None or held[1] is not None or held[0] != "response"
 
 
 def _index(db: Database, document_id: int) -> None:

@@ -422,3 +422,28 @@ def test_merge_carries_the_documents(archive, portals, tmp_path):
     assert linked[0] >= 1  # the article publishing one is linked there too
     check = run_cli("verify", "--archive", str(central))
     assert check.returncode == 0 and "archive OK" in check.stdout, check.stdout
+
+
+def test_a_recrawl_keeps_each_document_once_on_the_response_it_was_read_from(
+    archive, portals, tmp_path
+):
+    copy = tmp_path / "archive"
+    shutil.copytree(archive, copy, ignore=shutil.ignore_patterns(".lock"))
+    before = {s.profile.key: stored(copy / "archive.db", s) for s in portals.sites}
+    again = run_cli("crawl", *[s.home_url() for s in portals.sites], "--archive", str(copy),
+                    "--delay", "0", "--concurrency", "8")  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    stamps = ("last_seen", "last_crawl_id")
+    for site in portals.sites:
+        after = stored(copy / "archive.db", site)
+        assert {n: {k: v for k, v in d.items() if k not in stamps} for n, d in after.items()} == {
+            n: {k: v for k, v in d.items() if k not in stamps}
+            for n, d in before[site.profile.key].items()
+        }
+    con = sqlite3.connect(copy / "archive.db")
+    kinds = con.execute(
+        "SELECT DISTINCT c.record_type FROM documents d JOIN captures c ON c.id = d.capture_id"
+    ).fetchall()
+    con.close()
+    assert kinds == [("response",)]  # a page fetched again unchanged is no better evidence
+    assert run_cli("verify", "--archive", str(copy)).returncode == 0
