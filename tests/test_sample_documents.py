@@ -10,6 +10,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from html import escape
 
 import pytest
 
@@ -22,6 +23,7 @@ from crawler.extract.documents import (
 )
 from govarchive.sampleportal.content import (
     DEFAULT_PROFILES,
+    DOCUMENT_HELD_OUT,
     DOCUMENT_PROFILES,
     FAMILY_PROFILES,
     HELD_OUT_PROFILES,
@@ -85,11 +87,58 @@ def test_the_profiles_are_apart_from_the_tested_and_held_out_ones():
     for key in DOCUMENT_PROFILES:
         assert key not in DEFAULT_PROFILES + HELD_OUT_PROFILES + FAMILY_PROFILES
         assert PROFILES[key].documents in ("dl", "grid")
+    # the held-out document skin (bench/documents_heldout.py) is in no list the tests use
+    assert set(DOCUMENT_HELD_OUT) == {"vanban3"}
+    for key in DOCUMENT_HELD_OUT:
+        assert key not in DEFAULT_PROFILES + HELD_OUT_PROFILES + FAMILY_PROFILES + DOCUMENT_PROFILES
+        assert PROFILES[key].documents == "items"
     for key in PROFILES:  # every other portal is as it was: no documents, no articles changed
-        if key not in DOCUMENT_PROFILES:
+        if key not in DOCUMENT_PROFILES + DOCUMENT_HELD_OUT:
             assert PROFILES[key].documents == ""
             if key != "bench":
                 assert build_portal(key).documents == []
+
+
+def test_the_held_out_skin_serves_well_formed_gold():
+    """vanban3's gold has the others' shape and its pages and files are what the gold says;
+    checked by reading the pages, never with the detector (the skin stays held out)."""
+    with SamplePortalProcess(DOCUMENT_HELD_OUT) as running:
+        (site,) = running.sites
+        gold = gold_documents(site)
+        shape = {k for k in gold_documents(Site(build_portal("vanban"), "http://h", "http://s"))[0]}
+        listed = [g for g in gold if g["found_on"] == "list"]
+        assert len(listed) == 9 and [g["found_on"] for g in gold].count("article") == 1
+        assert len({g["number"] for g in gold if g["found_on"] != "attachment"}) == len(gold) - 2
+        seen: list[str] = []
+        for url in sorted({g["list_url"] for g in listed}):
+            html = page(url)
+            assert "<table" not in html.split('class="list-document"')[1].split("</ul>")[0]
+            seen += hrefs(site.base, html)
+        for g in gold:
+            if g["found_on"] == "attachment":
+                continue
+            assert set(g) == shape
+            assert g["issuer"] and g["signer"] and g["abstract"] and g["files"] and g["type"]
+            assert g["effective_at"] is None or g["effective_at"] >= g["issued_at"]
+            assert len(g["texts"]) == len(g["files"]) and all(g["texts"])
+            html = page(g["url"])
+            assert escape(g["number"]) in html and escape(g["signer"]) in html
+            for url in g["files"]:
+                assert url.startswith(f"{site.storage}/{site.profile.storage_prefix}/VanBan/")
+                assert url in hrefs(site.base, html)
+                status, ctype, body = fetch(url)
+                path = urllib.parse.urlsplit(url).path
+                assert status == 200 and ctype == content_type_for(path)
+                assert body == media_bytes(path)
+            if g["found_on"] == "list":
+                assert g["url"] in seen and "Văn bản liên quan" in html
+                assert g["field"]
+        numbers = {g["number"] for g in listed}
+        assert {"312 /TB-STNMT", "27/HD–STNMT", "07/CT-UBND", "2156/STNMT-QLĐĐ"} <= numbers
+        assert "ngày 05 tháng 3 năm 2024" in page(
+            next(g for g in listed if g["number"] == "63/KH-UBND")["url"]
+        )
+        assert fetch(site.documents_url(3))[0] == 404
 
 
 def test_gold_documents_are_realistic_and_complete(sites):

@@ -158,6 +158,7 @@ class Profile:
     sitemap_only: int = 0  # the oldest N articles: in no list and no link, only in a sitemap
     # A "Văn bản" section of official documents in a skin: "dl" (a <thead> list, <dl> detail
     # pages) or "grid" (a <b>-header list, two-column detail rows); "" none (vanban.py).
+    # Held out: "items" (labelled blocks, no table; vanban3.py, render_documents3.py).
     documents: str = ""
 
 
@@ -168,6 +169,9 @@ HELD_OUT_PROFILES = ("ninhbinh", "quangninh", "hagiang", "caobang")
 FAMILY_PROFILES = ("laichau", "dienbien", "jsportal")
 # Portals with a document (văn bản) section, in two skins (issue 17): in neither list above.
 DOCUMENT_PROFILES = ("vanban", "vanban2")
+# Held out (bench/documents_heldout.py): a third document skin no test and no tuning uses, for
+# measuring how document detection does on portals nobody here has seen.
+DOCUMENT_HELD_OUT = ("vanban3",)
 
 PROFILES: dict[str, Profile] = {
     p.key: p
@@ -429,6 +433,29 @@ PROFILES: dict[str, Profile] = {
             classes="b",
             documents="grid",
         ),
+        # Held out (DOCUMENT_HELD_OUT): never read its modules when working on the detector.
+        Profile(
+            key="vanban3",
+            skin="new",
+            site_name="Cổng thông tin điện tử Sở Tài nguyên và Môi trường tỉnh Tuyên Quang",
+            unit="SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG TỈNH TUYÊN QUANG",
+            sname="stnmt",
+            sid=1463,
+            storage_prefix="gov-tqg/5",
+            categories=(
+                ("Tin hoạt động", "tin-hoat-dong"),
+                ("Đất đai", "dat-dai"),
+                ("Môi trường", "moi-truong"),
+            ),
+            articles=9,
+            first_id=1355400,
+            seed=239,
+            page_size=5,
+            page_param="page",
+            classes="c",
+            template="html5",
+            documents="items",
+        ),
     ]
 }
 
@@ -572,7 +599,11 @@ def build_portal(key: str, articles: int | None = None, revision: int = 1) -> Po
         from govarchive.sampleportal.shaping import shape
 
         portal = shape(portal)
-    if profile.documents:
+    if profile.documents == "items":  # the held-out document skin
+        from govarchive.sampleportal.vanban3 import add_documents as add_held_out
+
+        add_held_out(portal)
+    elif profile.documents:
         from govarchive.sampleportal.vanban import add_documents
 
         add_documents(portal)

@@ -107,7 +107,12 @@ def gold_documents(site: Site) -> list[dict[str, Any]]:
     from govarchive.sampleportal.render_documents import listed
     from govarchive.sampleportal.vanban import DOC_PAGE_SIZE, FILE_MAKERS, SCANNED
 
-    in_list = {d.id: k // DOC_PAGE_SIZE for k, d in enumerate(listed(site))}
+    page_size, scanned = DOC_PAGE_SIZE, SCANNED
+    if site.profile.documents == "items":  # the held-out skin: its own pages and scans
+        from govarchive.sampleportal import vanban3
+
+        page_size, scanned = vanban3.PAGE_SIZE, vanban3.SCANNED
+    in_list = {d.id: k // page_size for k, d in enumerate(listed(site))}
     out = []
     for doc in site.portal.documents:
         page = in_list.get(doc.id)
@@ -126,7 +131,7 @@ def gold_documents(site: Site) -> list[dict[str, Any]]:
                 "found_on": "list" if page is not None else "article",
                 "files": [site.media_url(f.path) for f in doc.files],
                 "texts": [FILE_MAKERS[f.path][1] for f in doc.files],
-                "scanned": doc.number in SCANNED,
+                "scanned": doc.number in scanned,
             }
         )
     return out + _attached_documents(site, {d.article_id for d in site.portal.documents})

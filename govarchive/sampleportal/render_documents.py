@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from html import escape
 
+from govarchive.sampleportal import render_documents3
 from govarchive.sampleportal.site import Site
 from govarchive.sampleportal.vanban import DOC_PAGE_SIZE, Document
 
@@ -34,6 +35,8 @@ def route(site: Site, path: str, query: dict[str, str]) -> str | None:
     """The Văn bản page at this address (query keys lower-cased), else None (other routes or 404)."""
     if not site.portal.documents:
         return None
+    if site.profile.documents == "items":  # the held-out skin (render_documents3.py)
+        return render_documents3.route(site, path, query)
     param = site.profile.page_param.lower()
     by_id = {d.id: d for d in listed(site)}
     if site.profile.skin == "old":
@@ -61,6 +64,8 @@ def menu_item(site: Site) -> str:
     """The menu entry for the section; "" on portals without one (their pages stay as they were)."""
     if not site.portal.documents:
         return ""
+    if site.profile.documents == "items":
+        return render_documents3.menu_item(site)
     return f'<li><a href="{escape(_rel(site, site.documents_url()))}">{TITLE}</a></li>'
 
 
@@ -68,6 +73,8 @@ def home_block(site: Site) -> str:
     """The home page's newest documents; "" on portals without a section."""
     if not site.portal.documents:
         return ""
+    if site.profile.documents == "items":
+        return render_documents3.home_block(site)
     items = "".join(
         f'<li><a href="{escape(_rel(site, site.document_url(d)))}">{escape(d.number)}</a> '
         f"<span>{escape(d.abstract)}</span></li>"

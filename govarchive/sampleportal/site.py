@@ -109,6 +109,10 @@ class Site:
     DOC_DETAIL_PAGEID = 27991
 
     def documents_url(self, page: int = 0) -> str:
+        if self.profile.documents == "items":  # the held-out skin (render_documents3.py)
+            from govarchive.sampleportal.render_documents3 import documents_url
+
+            return documents_url(self.base, page)
         param = self.profile.page_param
         if self.profile.skin == "old":
             extra = {param: page + 1} if page else {}  # this module's pager counts from 1
@@ -119,6 +123,10 @@ class Site:
         """A document's own page; a document published in an article: that article's page."""
         if doc.article_id is not None:
             return self.article_url(self.portal.by_id[doc.article_id])
+        if self.profile.documents == "items":
+            from govarchive.sampleportal.render_documents3 import document_path
+
+            return f"{self.base}{document_path(doc)}"
         if self.profile.skin == "old":
             return self._aspx(pageid=self.DOC_DETAIL_PAGEID, ItemID=doc.id)
         return f"{self.base}/van-ban/chi-tiet?id={doc.id}"
