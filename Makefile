@@ -35,6 +35,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.fleet
 	$(BIN)/python -m bench.extract_stage
 	$(BIN)/python -m bench.filetext
+	$(BIN)/python -m bench.documents_heldout
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
