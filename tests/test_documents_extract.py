@@ -148,3 +148,22 @@ def test_a_list_of_labelled_blocks_is_a_list_not_one_mixed_document():
     assert found[0].files == ["http://portal.example/f/05-CT-UBND.pdf"]
     # a detail page is one document, not a list of one
     assert documents_on_page(parse_html(DETAIL_DL), BASE)[0] == "detail"
+
+
+DETAIL_FILES_APART = """<html><body><div class="menu"><a href="/gioi-thieu.pdf">Giới thiệu</a></div>
+<div class="main"><h1>Quy định quản lý chợ</h1>
+<div class="fields"><p><strong>Số hiệu:</strong> 71/2024/QĐ-UBND</p>
+<p><strong>Ngày ban hành:</strong> 20/12/2024</p><p><strong>Trích yếu:</strong> Quy định quản lý chợ</p></div>
+<div class="files"><h4>Tệp tin</h4><a href="/up/QDPQ-71-2024.pdf">QDPQ-71-2024.pdf</a>
+<a href="/up/QDPQ-71-2024-PL.xlsx">Phụ lục</a></div></div></body></html>"""
+
+
+def test_a_detail_page_has_the_files_listed_beside_its_fields():
+    from crawler.extract.documents import documents_on_page
+
+    how, (found,) = documents_on_page(parse_html(DETAIL_FILES_APART), BASE)
+    assert how == "detail" and found.number.text == "71/2024/QĐ-UBND"
+    assert found.files == [
+        "http://portal.example/up/QDPQ-71-2024.pdf",
+        "http://portal.example/up/QDPQ-71-2024-PL.xlsx",
+    ]  # fmt: skip  (the menu's file is the site's, not the document's)

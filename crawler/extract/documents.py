@@ -219,6 +219,33 @@ def documents_in_blocks(
     return found
 
 
+def _add_region_files(document: FoundDocument, pairs: list[Pair], base_url: str) -> None:
+    """A detail page lists its files apart from its labelled fields (a heading, a list of
+    links): the files linked in the smallest element holding all its fields, or in its parent
+    when that holds none (the file list beside the fields' box)."""
+    region = _common_ancestor([where for _, _, where in pairs])
+    for _ in range(2):
+        if region is None:
+            return
+        files = [u for u in _links(region, base_url) if _is_file(u)]
+        if files:
+            document.files += [u for u in dict.fromkeys(files) if u not in document.files]
+            return
+        region = region.getparent()
+
+
+def _common_ancestor(elements: list[etree._Element]) -> etree._Element | None:
+    if not elements:
+        return None
+    path = list(elements[0].iterancestors())[::-1] + [elements[0]]
+    depth = len(path)
+    for el in elements[1:]:
+        chain = set(map(id, el.iterancestors())) | {id(el)}
+        while depth and id(path[depth - 1]) not in chain:
+            depth -= 1
+    return path[depth - 1] if depth else None
+
+
 def _numbers(pairs: list[Pair]) -> int:
     return sum(name == "number" for name, _, _ in pairs)
 
@@ -282,6 +309,8 @@ def documents_on_page(doc: etree._Element, base_url: str) -> tuple[str, list[Fou
     # related documents); one number: the page's pairs are its document's.
     one = blocks[0] if blocks else _document_of(pairs, base_url) if _numbers(pairs) < 2 else None
     if one is not None:
+        if not blocks:
+            _add_region_files(one, pairs, base_url)
         return DETAIL, [one]
     published = documents_in_prose(doc, base_url)
     return (PUBLISHED, published) if published else ("", [])
