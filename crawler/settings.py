@@ -112,4 +112,6 @@ FEED_EXPORTERS = {
 }
 
 LOG_LEVEL = "INFO"
+# No "Crawled"/"Scraped from" DEBUG records built when LOG_LEVEL would drop them.
+LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
