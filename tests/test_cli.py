@@ -316,3 +316,22 @@ def test_bad_arguments_for_every_command(args, code):
     result = run_cli(*args, timeout=60)
     assert result.returncode == code, result.stderr
     one_clean_error_line(result)
+
+
+def test_output_read_by_a_reader_that_stops_early_ends_quietly(crawled):
+    """`govarchive ... | head -1`: the reader closes the pipe; no traceback, the shell's code."""
+    import subprocess
+
+    from tests.conftest import govarchive_cmd
+
+    statement = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT i FROM n"
+    proc = subprocess.Popen(
+        govarchive_cmd("sql", statement, "--archive", str(crawled.archive), "--format", "json"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # as `head -1` does
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err
+    assert proc.returncode == 141
