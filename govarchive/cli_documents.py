@@ -166,7 +166,8 @@ def _block(row: dict, terminal: bool) -> Any:
     block = Text(row["title"] or row["url"], style="bold")
     block.append("\n" + " · ".join(m for m in dict.fromkeys(meta) if m), style="dim")
     block.append("\n")
-    for k, part in enumerate(re.split(r"\[([^\[\]]*)\]", row["snippet"] or "")):
+    snippet = " ".join((row["snippet"] or "").split())  # a file's lines run on in one block
+    for k, part in enumerate(re.split(r"\[([^\[\]]*)\]", snippet)):
         if k % 2 == 0:
             block.append(part)
         elif terminal:
