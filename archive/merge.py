@@ -188,23 +188,40 @@ class _ShardMerge:
             "SELECT c.id, c.status, s.host, s.root_url, s.name FROM crawls c "
             "JOIN sites s ON s.id = c.site_id ORDER BY c.id"
         ).fetchall()
+        ready = []
         for crawl_id, status, host, root_url, name in crawls:
             if self._merged(crawl_id) is not None:
                 self.report.crawls_before += 1
-                continue
-            if status in UNFINISHED:
+            elif status in UNFINISHED:
                 self.report.waiting.append(
                     f"crawl {crawl_id} ({host}) is {status}: merged once it has finished "
                     "(a node that died leaves it so; its site's next dispatch resumes it)"
                 )
-                continue
-            try:
-                self._merge_crawl(crawl_id, host, root_url, name)
-            except Waiting as why:
-                self.report.waiting.append(f"crawl {crawl_id} ({host}) {why}")
-                continue
-            self.report.crawls_merged += 1
-            say(f"{self.path}: crawl {crawl_id} of {host} merged")
+            else:
+                ready.append((crawl_id, host, root_url, name))
+        # Crawls in order; one revisiting a capture of a later crawl waits for it (a pass
+        # more); crawls revisiting each other's captures (sites crawled in one run share the
+        # files of a storage host) are merged together, in one transaction.
+        while ready:
+            waiting: dict[int, str] = {}
+            for crawl in ready:
+                try:
+                    self._merge_crawls([crawl])
+                except Waiting as why:
+                    waiting[crawl[0]] = f"crawl {crawl[0]} ({crawl[1]}) {why}"
+                    continue
+                self.report.crawls_merged += 1
+                say(f"{self.path}: crawl {crawl[0]} of {crawl[1]} merged")
+            if len(waiting) == len(ready):
+                try:
+                    self._merge_crawls(ready)
+                except Waiting:
+                    self.report.waiting += list(waiting.values())
+                    break
+                self.report.crawls_merged += len(ready)
+                say(f"{self.path}: crawls {', '.join(str(c[0]) for c in ready)} merged together")
+                break
+            ready = [c for c in ready if c[0] in waiting]
         return self.report
 
     # one crawl ---------------------------------------------------------------------------------
@@ -214,53 +231,78 @@ class _ShardMerge:
         ).fetchone()
         return int(row[0]) if row else None
 
-    def _merge_crawl(self, crawl_id: int, host: str, root_url: str, name: str | None) -> None:
-        marks = ", ".join(self.capture_columns)
-        captures = self.src.execute(
-            f"SELECT id, refers_to, {marks} FROM captures WHERE crawl_id = ? ORDER BY id",
-            [crawl_id],
-        ).fetchall()
-        files = self._bring_files(captures)  # durable before any row points at them
-        _crash_point("files")
-        crawl = self.src.execute(
-            f"SELECT {', '.join(self.crawl_columns)} FROM crawls WHERE id = ?", [crawl_id]
-        ).fetchone()
-        row = dict(zip(self.crawl_columns, crawl, strict=True))
-        self.moment = from_iso(row["started_at"])  # a site new here is first seen then
-        site_id = self.archive.ensure_site(host, root_url, name)
-        row.update(site_id=site_id, merged_from=f"{self.sid}/{crawl_id}")
+    def _merge_crawls(self, crawls: list[tuple[int, str, str, str | None]]) -> None:
+        """These crawls' rows in one transaction; Waiting (nothing written) when one revisits
+        a capture of a crawl neither among them nor merged."""
+        prepared = []
+        for crawl_id, host, root_url, name in crawls:
+            marks = ", ".join(self.capture_columns)
+            captures = self.src.execute(
+                f"SELECT id, refers_to, {marks} FROM captures WHERE crawl_id = ? ORDER BY id",
+                [crawl_id],
+            ).fetchall()
+            files = self._bring_files(captures)  # durable before any row points at them
+            _crash_point("files")
+            crawl = self.src.execute(
+                f"SELECT {', '.join(self.crawl_columns)} FROM crawls WHERE id = ?", [crawl_id]
+            ).fetchone()
+            row = dict(zip(self.crawl_columns, crawl, strict=True))
+            self.moment = from_iso(row["started_at"])  # a site new here is first seen then
+            site_id = self.archive.ensure_site(host, root_url, name)
+            row.update(site_id=site_id, merged_from=f"{self.sid}/{crawl_id}")
+            prepared.append((crawl_id, site_id, row, captures, files))
         with write_transaction(self.db):
-            central = self.archive._insert("crawls", row)
-            ids = self._insert_captures(central, captures, files)
-            _crash_point("rows")
-            counts = self._articles(crawl_id, central, site_id, ids)
-            self._documents(central, site_id, ids)
-            self._carry_refetch(crawl_id, site_id)
-        self.report.captures += len(captures)
-        self.report.articles_new += counts["new"]
-        self.report.articles_updated += counts["updated"]
-        self.report.articles_unchanged += counts["unchanged"]
-        self.report.articles_older += counts["older"]
-
-    def _insert_captures(
-        self, central_crawl: int, captures: list[tuple], files: dict[str, str]
-    ) -> dict[int, int]:
-        ids: dict[int, int] = {}
-        for capture in captures:
-            origin, refers_to, *values = capture
-            row = dict(zip(self.capture_columns, values, strict=True))
-            if row.get("warc_file"):
-                row["warc_file"] = files[row["warc_file"]]
-            if refers_to is not None:
+            ids: dict[int, int] = {}
+            later: list[tuple[int, int]] = []  # (capture here, the shard capture it revisits)
+            inserted = []
+            for crawl_id, site_id, row, captures, files in prepared:
+                central = self.archive._insert("crawls", row)
+                mine = self._insert_captures(central, captures, files, ids, later)
+                ids.update(mine)
+                inserted.append((crawl_id, site_id, central, mine))
+            for capture, refers_to in later:
                 target = ids.get(refers_to) or self._central_capture(refers_to)
                 if target is None:
                     raise Waiting(
                         f"revisits capture {refers_to} of a crawl not merged yet: merged after it"
                     )
+                self.db.execute("UPDATE captures SET refers_to = ? WHERE id = ?", [target, capture])
+            _crash_point("rows")
+            for crawl_id, site_id, central, mine in inserted:
+                counts = self._articles(crawl_id, central, site_id, mine)
+                self._documents(central, site_id, mine)
+                self._carry_refetch(crawl_id, site_id)
+                self.report.articles_new += counts["new"]
+                self.report.articles_updated += counts["updated"]
+                self.report.articles_unchanged += counts["unchanged"]
+                self.report.articles_older += counts["older"]
+        self.report.captures += sum(len(p[3]) for p in prepared)
+
+    def _insert_captures(
+        self,
+        central_crawl: int,
+        captures: list[tuple],
+        files: dict[str, str],
+        ids: dict[int, int],
+        later: list[tuple[int, int]],
+    ) -> dict[int, int]:
+        """The captures' rows; a revisit of a capture not here yet gets its target `later`."""
+        mine: dict[int, int] = {}
+        for capture in captures:
+            origin, refers_to, *values = capture
+            row = dict(zip(self.capture_columns, values, strict=True))
+            if row.get("warc_file"):
+                row["warc_file"] = files[row["warc_file"]]
+            target = None
+            if refers_to is not None:
+                target = mine.get(refers_to) or ids.get(refers_to)
+                target = target or self._central_capture(refers_to)
                 row["refers_to"] = target
             row.update(crawl_id=central_crawl, origin_id=origin)
-            ids[origin] = self.archive._insert("captures", row)
-        return ids
+            mine[origin] = self.archive._insert("captures", row)
+            if refers_to is not None and target is None:
+                later.append((mine[origin], refers_to))
+        return mine
 
     def _central_capture(self, shard_capture: int) -> int | None:
         """This archive's copy of a capture of an earlier merged crawl of the shard."""

@@ -256,3 +256,34 @@ def test_merge_refuses_what_is_no_shard_in_one_line(shards, tmp_path):
     itself = run_cli("merge", str(central), "--archive", str(central))
     assert itself.returncode != 0 and "this archive itself" in itself.stderr
     assert len(itself.stderr.strip().splitlines()) == 1
+
+
+def test_an_archive_of_sites_crawled_in_one_run_merges_whole(sample_portal, tmp_path):
+    """Sites crawled together share payloads (robots.txt, a skin's files): a crawl's revisit
+    records may point at another crawl's responses, both ways. Those crawls merge together."""
+    together = tmp_path / "together"
+    result = run_cli("crawl", *[s.home_url() for s in sample_portal.sites], "--archive",
+                     str(together), "--delay", "0", "--concurrency", "8")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # identical payloads (robots.txt, a shared skin's stylesheet) are revisited across crawls
+    # (if none were, this test would prove nothing)
+    ((forward, backward),) = query(
+        together,
+        "SELECT sum(r.crawl_id > o.crawl_id), sum(r.crawl_id < o.crawl_id) FROM captures r "
+        "JOIN captures o ON o.id = r.refers_to WHERE r.crawl_id != o.crawl_id",
+    )
+    central = tmp_path / "central"
+    done = merge(central, together)
+    assert done.returncode == 0, done.stderr
+    assert "waiting" not in done.stdout, done.stdout
+    assert counts(central) == counts(together)
+    assert_gold_once(central, sample_portal.sites)
+    assert forward and backward  # both ways: no order of the crawls merges them one by one
+    # revisits point at the central copies of the responses they repeat
+    assert query(
+        central,
+        "SELECT count(*) FROM captures WHERE record_type = 'revisit' AND refers_to IS NULL",
+    ) == query(
+        together,
+        "SELECT count(*) FROM captures WHERE record_type = 'revisit' AND refers_to IS NULL",
+    )
