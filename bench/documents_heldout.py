@@ -24,15 +24,13 @@ import json
 import platform
 import re
 import sqlite3
-import subprocess
-import sys
 import tempfile
-import time
 import unicodedata
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bench.sample_crawl import crawl_sample
 from govarchive.sampleportal.content import DOCUMENT_HELD_OUT, DOCUMENT_PROFILES
 from govarchive.sampleportal.gold import gold_articles, gold_documents
 from govarchive.sampleportal.process import SamplePortalProcess
@@ -62,21 +60,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def crawl(profiles: tuple[str, ...], archive: Path) -> list[Site]:
-    govarchive = str(Path(sys.executable).parent / "govarchive")
     with SamplePortalProcess(profiles) as portal:
-        started = time.perf_counter()
-        result = subprocess.run(
-            [govarchive, "crawl", *[s.home_url() for s in portal.sites], "--archive", str(archive),
-             "--delay", "0", "--concurrency", "8"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        took = time.perf_counter() - started
-        if result.returncode != 0:
-            raise SystemExit(f"crawl failed: {result.stderr.strip()}")
-        print(f"# crawl of {', '.join(profiles)}: {took:.1f} s")
-        for line in result.stderr.splitlines():
-            if "warning:" in line:
-                print(f"# {line}")
+        crawl_sample(portal, archive, ", ".join(profiles))
         return portal.sites
 
 

@@ -14,12 +14,10 @@ apart: they stand in for the hundreds of portals nobody here has seen.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
+from bench.sample_crawl import crawl_sample
 from crawler.extract.quality import CorpusPage, evaluate, govarchive_prediction
 from govarchive.sampleportal import render
 from govarchive.sampleportal.content import HELD_OUT_PROFILES, PROFILES, build_portal
@@ -59,21 +57,8 @@ def held_out_pages() -> list[CorpusPage]:
 
 
 def crawl_scores() -> list[dict]:
-    govarchive = str(Path(sys.executable).parent / "govarchive")
     with SamplePortalProcess(HELD_OUT_PROFILES) as portal, tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        result = subprocess.run(
-            [govarchive, "crawl", *[s.home_url() for s in portal.sites], "--archive", tmp,
-             "--delay", "0", "--concurrency", "8"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        took = time.perf_counter() - started
-        if result.returncode != 0:
-            raise SystemExit(f"crawl failed: {result.stderr.strip()}")
-        print(f"# crawl of {len(portal.sites)} held-out portals: {took:.1f} s")
-        for line in result.stderr.splitlines():
-            if "warning:" in line:
-                print(f"# {line}")
+        crawl_sample(portal, tmp, f"{len(portal.sites)} held-out portals")
         return [score_family(Path(tmp), site).as_dict() for site in portal.sites]
 
 

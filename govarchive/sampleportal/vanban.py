@@ -228,22 +228,29 @@ def add_documents(portal: Portal) -> None:
         for document in portal.documents:
             _register(document)
         return
-    art = portal.articles[PUBLISHING_INDEX]
     doc = _document(profile, profile.sid * 10 + len(rows), PUBLISHED)
-    doc.article_id = art.id
-    art.title = PUBLISHING_TITLE
-    art.lead = PUBLISHING_LEAD
-    art.paragraphs = list(PUBLISHING_PARAGRAPHS)
-    art.published = datetime(2024, 3, 18, 9, 30)
-    art.images = []
-    art.attachments = [
-        Attachment(path=f.path, link_text=f"Quyết định số {doc.number}", ext=f.ext)
-        for f in doc.files
-    ]
-    portal.documents.append(doc)
+    publish(portal, doc, PUBLISHING_INDEX, PUBLISHING_TITLE, PUBLISHING_LEAD,
+            PUBLISHING_PARAGRAPHS, datetime(2024, 3, 18, 9, 30), "Quyết định số {number}")  # fmt: skip
     for document in portal.documents:
         _register(document)
 
+
+def publish(
+    portal: Portal, doc: Document, index: int, title: str, lead: str, paragraphs: list[str],
+    when: datetime, link_text: str,
+) -> None:  # fmt: skip
+    """The portal's `index`-th news article becomes the one publishing `doc`: its text, its
+    date, no photos, the document's files attached (`link_text` formatted with its number)."""
+    art = portal.articles[index]
+    doc.article_id = art.id
+    art.title, art.lead, art.paragraphs = title, lead, list(paragraphs)
+    art.published = when
+    art.images = []
+    art.attachments = [
+        Attachment(path=f.path, link_text=link_text.format(number=doc.number), ext=f.ext)
+        for f in doc.files
+    ]
+    portal.documents.append(doc)
     # the cached orderings were not built yet, but drop them in case a caller built them early
     for name in ("_newest", "_by_category", "by_id"):
         portal.__dict__.pop(name, None)

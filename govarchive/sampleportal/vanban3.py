@@ -19,9 +19,8 @@ from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from govarchive.sampleportal.content import Attachment
 from govarchive.sampleportal.legacyfonts import NotEncodable, to_tcvn3
-from govarchive.sampleportal.vanban import FILE_MAKERS, DocFile, Document
+from govarchive.sampleportal.vanban import FILE_MAKERS, DocFile, Document, publish
 
 if TYPE_CHECKING:
     from govarchive.sampleportal.content import Portal, Profile
@@ -224,20 +223,8 @@ def add_documents(portal: Portal) -> None:
     rows = sorted(_ROWS, key=lambda r: r[2], reverse=True)
     portal.documents = [_document(profile, profile.sid * 10 + k, row) for k, row in enumerate(rows)]
     if len(portal.articles) > PUBLISHING_INDEX:
-        art = portal.articles[PUBLISHING_INDEX]
         doc = _document(profile, profile.sid * 10 + len(rows), PUBLISHED)
-        doc.article_id = art.id
-        art.title = PUBLISHING_TITLE
-        art.lead = PUBLISHING_LEAD
-        art.paragraphs = list(PUBLISHING_PARAGRAPHS)
-        art.published = datetime(2024, 4, 16, 15, 10)
-        art.images = []
-        art.attachments = [
-            Attachment(path=f.path, link_text=f"Toàn văn Kế hoạch {doc.number}", ext=f.ext)
-            for f in doc.files
-        ]
-        portal.documents.append(doc)
-        for name in ("_newest", "_by_category", "by_id"):
-            portal.__dict__.pop(name, None)
+        publish(portal, doc, PUBLISHING_INDEX, PUBLISHING_TITLE, PUBLISHING_LEAD,
+                PUBLISHING_PARAGRAPHS, datetime(2024, 4, 16, 15, 10), "Toàn văn Kế hoạch {number}")  # fmt: skip
     for document in portal.documents:
         _register(document)
