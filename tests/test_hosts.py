@@ -121,6 +121,17 @@ def gaps(arrivals: list[float]) -> list[float]:
     return [b - a for a, b in zip(ordered, ordered[1:], strict=False)]
 
 
+def assert_paced(arrivals: list[float], delay: float) -> None:
+    """Requests `delay` apart as sent, seen from the server's clock, read when its handler
+    runs: on a loaded machine one handler may start late, making its gap longer and the next
+    one shorter by as much. So no two arrivals closer than half the delay (a burst would be),
+    and every two gaps in a row at least twice the delay (5 % for the clock)."""
+    between = gaps(arrivals)
+    assert min(between) >= 0.5 * delay, between
+    pairs = [a + b for a, b in zip(between, between[1:], strict=False)]
+    assert min(pairs) >= 1.9 * delay, between
+
+
 def test_a_hosts_rule_paces_that_host_and_only_it(hosts, tmp_path):
     portal, media = hosts
     crawl(portal, tmp_path / "free")
@@ -136,7 +147,7 @@ def test_a_hosts_rule_paces_that_host_and_only_it(hosts, tmp_path):
     started = time.monotonic()
     paced = crawl(portal, archive, "--set", "GOVARCHIVE_PROGRESS_INTERVAL=0.1")
     assert len(media.arrivals) == ARTICLES * IMAGES
-    assert min(gaps(media.arrivals)) >= 0.38  # the rule, whatever the run's --delay
+    assert_paced(media.arrivals, 0.4)  # the rule, whatever the run's --delay
     assert time.monotonic() - started >= 0.38 * (ARTICLES * IMAGES - 1)
     # The paced host's queue holds nothing else back: every article page of the portal was
     # fetched before the media host had served a quarter of its images.
@@ -167,7 +178,7 @@ def test_robots_crawl_delay_is_honoured(hosts, tmp_path):
     media.crawl_delay = 0.3
     verbose = crawl(portal, tmp_path, "--verbose", "--set", "GOVARCHIVE_PROGRESS_INTERVAL=0.1")
     assert len(media.arrivals) == ARTICLES * IMAGES
-    assert min(gaps(media.arrivals)) >= 0.28
+    assert_paced(media.arrivals, 0.3)
     assert "robots.txt of 127.0.0.2 asks for Crawl-delay 0.3" in verbose.stderr
     assert re.search(r"127\.0\.0\.2: \d+ waiting", verbose.stderr)  # --verbose: every host
 
