@@ -118,7 +118,10 @@ def read_page(
     (the extractor changes the tree) and only on a page whose `text` may hold some."""
     source, found = documents_on_page(doc, url) if might_hold_documents(text) else ("", [])
     reading = read_article(doc, url, hint, host, capture_id, profile, memory)
-    if found and not (source == PUBLISHED and reading.reason == "same_article"):
+    if source == PUBLISHED and reading.item is None:
+        found = []  # only an article publishes a document in prose (a list or a home page's
+        # file links name documents shown elsewhere; an article read already gave its own)
+    if found:
         reading.documents = [document_record(d) for d in found]
         reading.documents_source = source
         if source == DETAIL or (reading.refused and source == LISTED):

@@ -167,3 +167,23 @@ def test_a_detail_page_has_the_files_listed_beside_its_fields():
         "http://portal.example/up/QDPQ-71-2024.pdf",
         "http://portal.example/up/QDPQ-71-2024-PL.xlsx",
     ]  # fmt: skip  (the menu's file is the site's, not the document's)
+
+
+ARTICLE_FILE_BY_NAME = """<html><body><article><h1>Triển khai kế hoạch bảo vệ môi trường</h1>
+<p>Thực hiện Kế hoạch số 89/KH-STNMT ngày 12/4/2024 của Sở Tài nguyên và Môi trường về bảo vệ
+môi trường làng nghề, các huyện đã tổ chức ra quân.</p>
+<p>Tệp đính kèm: <a href="/up/2024/KH-89-2024.pdf">KH-89-2024.pdf</a></p></article></body></html>"""
+
+
+def test_an_article_attaching_a_file_named_by_an_abbreviated_number():
+    """The file's name gives the number in short, code first (`KH-89-2024.pdf`, a form the
+    storage hosts use); the prose names it in full, with its date and abstract."""
+    from crawler.extract.documents import documents_on_page
+
+    how, (found,) = documents_on_page(parse_html(ARTICLE_FILE_BY_NAME), BASE)
+    assert how == "article"
+    assert found.number.text == "89/KH-STNMT" and found.kind == "Kế hoạch"
+    assert found.issued_at == "2024-04-12T00:00:00+07:00"
+    assert found.abstract.startswith("Bảo vệ môi trường làng nghề")
+    assert found.issuer == "Sở Tài nguyên và Môi trường"
+    assert found.files == ["http://portal.example/up/2024/KH-89-2024.pdf"]

@@ -354,19 +354,30 @@ _FILE_NUMBER = re.compile(
 )
 
 
+# The form portals' storage uses too (shared/vnpt-portals.md): code, serial, year.
+_FILE_CODE_FIRST = re.compile(
+    r"^(?P<codes>[a-z]{2,5})[-_](?P<serial>\d{1,6})[-_](?P<year>(?:19|20)\d\d)(?:[-_].*)?$",
+    re.IGNORECASE,
+)
+
+
 def _numbers_in_file_name(url: str) -> list[DocNumber]:
-    """`12-2024-QD-UBND.pdf` names 12/2024/QĐ-UBND (its code must be a type's, or the
-    file name is anything with a leading number)."""
+    """`12-2024-QD-UBND.pdf` names 12/2024/QĐ-UBND, `KH-89-2024.pdf` 89/KH (its code must
+    be a type's, or the file name is anything with a leading number)."""
     stem = urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     found = _FILE_NUMBER.match(stem)
-    if not found:
+    year = f"/{found.group('year')}" if found and found.group("year") else ""
+    if found is None:  # code first: the year is the file's, most numbers of the kind have none
+        found = _FILE_CODE_FIRST.match(stem)
+    if found is None:
         return []
-    year = f"/{found.group('year')}" if found.group("year") else ""
     number = parse(f"{found.group('serial')}{year}/{found.group('codes').replace('_', '-')}")
     return [number] if number is not None and number.code else []
 
 
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ])")
+# After a full stop: a space and a capital, or a capitalised word run on ("nhựa.Theo": lines
+# whose break the page's text lost).
+_SENTENCE_END = re.compile(r"(?<=[.;!?])(?:\s+(?=[A-ZĐÀ-Ỹ])|(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ]))")
 _DAY = r"ngày\s+(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d\d)"
 _DATE_AFTER = re.compile(rf"^\s*,?\s*{_DAY}", re.IGNORECASE)
 _DATE_BEFORE = re.compile(_DAY, re.IGNORECASE)
@@ -375,6 +386,11 @@ _ABOUT = re.compile(r"\bvề\s+(?:việc\s+)?(.+?)\s*$", re.IGNORECASE)
 _ISSUER = re.compile(
     r"(?:^|,\s*)((?:Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Sở|Bộ|Thủ tướng|Chính phủ|Ban)\b[^,.;]*?)"
     r"\s+(?:đã\s+|vừa\s+)?ban hành"
+)
+# "... số N ngày D của Sở Tài nguyên và Môi trường về ...": the citation form names the issuer.
+_OF_ISSUER = re.compile(
+    r"^\s*của\s+((?:Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Sở|Bộ|Thủ tướng|Chính phủ|Ban|Văn phòng)"
+    r"\b[^,.;]*?)\s+(?:về|quy định|ban hành)\b"
 )
 _BODIES = (("Ủy ban nhân dân", "UBND"), ("Uỷ ban nhân dân", "UBND"), ("Hội đồng nhân dân", "HĐND"))
 _SIGNER = re.compile(r"(?:đồng chí|ông|bà)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s+){1,4}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)")
@@ -401,8 +417,13 @@ def _from_prose(document: FoundDocument, sentences: list[str], alone: bool) -> N
     for sentence in sentences:
         for found in _NUMBER_IN.finditer(sentence):
             named = parse(found.group(0))
-            if named is None or named.key != number.key:
+            if named is None or not named.matches(number):
                 continue
+            if named.key != number.key and _fuller(named, number):
+                # a file name abbreviates the number (`KH-89-2024.pdf`); the prose gives it all
+                document.number, document.number_text = named, named.text
+                document.kind = named.type or document.kind
+                number = named
             after = sentence[found.end() :]
             date = _DATE_AFTER.match(after)
             if date is None and "ban hành" in sentence.lower():
@@ -415,7 +436,7 @@ def _from_prose(document: FoundDocument, sentences: list[str], alone: bool) -> N
             ):
                 document.issued_at = issued
             rest = after[date.end() :] if date and date.re is _DATE_AFTER else after
-            issuer = _ISSUER.search(sentence[: found.start()])
+            issuer = _ISSUER.search(sentence[: found.start()]) or _OF_ISSUER.match(rest)
             if issuer and len(body := _short_body(issuer.group(1))) > len(document.issuer):
                 document.issuer = body  # the fullest naming: "UBND tỉnh" < "UBND tỉnh Lào Cai"
             about = _ABOUT.search(rest.rstrip(".;"))
@@ -431,6 +452,16 @@ def _from_prose(document: FoundDocument, sentences: list[str], alone: bool) -> N
             document.effective_at = parse_vn_datetime(after)
         if " ký" in lowered and not document.signer and (signer := _SIGNER.search(sentence)):
             document.signer = signer.group(1)
+
+
+def _fuller(named: DocNumber, known: DocNumber) -> bool:
+    """Does the prose's number say more than the one known (an issuer or code it lacks), and
+    nothing else (a year the known one gives must be the prose's too)?"""
+    if known.year and not named.year:
+        return False
+    return bool(
+        (named.issuer and not known.issuer) or (named.code and not known.code)
+    ) and named.serial.lstrip("0") == known.serial.lstrip("0")
 
 
 def _short_body(name: str) -> str:
