@@ -187,3 +187,26 @@ def test_an_article_attaching_a_file_named_by_an_abbreviated_number():
     assert found.abstract.startswith("Bảo vệ môi trường làng nghề")
     assert found.issuer == "Sở Tài nguyên và Môi trường"
     assert found.files == ["http://portal.example/up/2024/KH-89-2024.pdf"]
+
+
+HOME_WITH_FILES = """<html><body><div class="menu"><a href="/">Trang chủ</a></div>
+<div class="box"><h3>Văn bản mới</h3><ul>
+<li><a href="/up/KH-89-2024.pdf">Kế hoạch số 89/KH-STNMT</a></li>
+<li><a href="/up/12-2024-QD-UBND.pdf">Quyết định số 12/2024/QĐ-UBND</a></li>
+<li><a href="/up/CV-2156-2024.docx">Công văn 2156/STNMT-QLĐĐ</a></li></ul></div>
+<div class="news"><a href="/tin/1">Tin một</a><a href="/tin/2">Tin hai</a></div></body></html>"""
+
+
+def test_only_an_article_publishes_a_document_in_prose():
+    """A home page's box of new documents links their files by number: those documents are
+    shown elsewhere (a list, their pages), not published here; no row comes from it."""
+    from crawler.extract.documents import documents_on_page
+    from crawler.reading import Forgetful, read_page
+
+    how, found = documents_on_page(parse_html(HOME_WITH_FILES), BASE)
+    assert how == "article" and len(found) == 3  # what the page alone would say
+    reading = read_page(
+        parse_html(HOME_WITH_FILES), BASE, None, "portal.example", 1, None, Forgetful(),
+        HOME_WITH_FILES,
+    )  # fmt: skip
+    assert reading.item is None and not reading.documents
