@@ -14,8 +14,8 @@ detector that reads what the page says finds both and one tuned to a layout does
 from __future__ import annotations
 
 from html import escape
+from types import ModuleType
 
-from govarchive.sampleportal import render_documents3
 from govarchive.sampleportal.site import Site
 from govarchive.sampleportal.vanban import DOC_PAGE_SIZE, Document
 
@@ -36,7 +36,7 @@ def route(site: Site, path: str, query: dict[str, str]) -> str | None:
     if not site.portal.documents:
         return None
     if site.profile.documents == "items":  # the held-out skin (render_documents3.py)
-        return render_documents3.route(site, path, query)
+        return _items_skin().route(site, path, query)
     param = site.profile.page_param.lower()
     by_id = {d.id: d for d in listed(site)}
     if site.profile.skin == "old":
@@ -65,7 +65,7 @@ def menu_item(site: Site) -> str:
     if not site.portal.documents:
         return ""
     if site.profile.documents == "items":
-        return render_documents3.menu_item(site)
+        return _items_skin().menu_item(site)
     return f'<li><a href="{escape(_rel(site, site.documents_url()))}">{TITLE}</a></li>'
 
 
@@ -74,7 +74,7 @@ def home_block(site: Site) -> str:
     if not site.portal.documents:
         return ""
     if site.profile.documents == "items":
-        return render_documents3.home_block(site)
+        return _items_skin().home_block(site)
     items = "".join(
         f'<li><a href="{escape(_rel(site, site.document_url(d)))}">{escape(d.number)}</a> '
         f"<span>{escape(d.abstract)}</span></li>"
@@ -230,6 +230,13 @@ def _detail_grid(site: Site, doc: Document) -> str:
         f'<table class="tblChiTietVB" border="1" cellpadding="4" cellspacing="0">{rows}</table>'
         f'<p class="back"><a href="{back}">« Trở về</a></p>'
     )
+
+
+def _items_skin() -> ModuleType:
+    """The held-out skin's renderer (it reads this module's listed and _rel: imported late)."""
+    from govarchive.sampleportal import render_documents3
+
+    return render_documents3
 
 
 def _rel(site: Site, url: str) -> str:

@@ -20,16 +20,13 @@ from __future__ import annotations
 
 from html import escape
 
+from govarchive.sampleportal.render_documents import _rel, listed
 from govarchive.sampleportal.site import Site
 from govarchive.sampleportal.vanban import Document
 
 TITLE = "Văn bản chỉ đạo điều hành"
 SECTION = "/van-ban-chi-dao-dieu-hanh"
 PAGE_PARAM = "p"
-
-
-def listed(site: Site) -> list[Document]:
-    return [d for d in site.portal.documents if d.article_id is None]
 
 
 def list_pages(site: Site) -> int:
@@ -167,7 +164,3 @@ def detail_page(site: Site, doc: Document) -> str:
         f'<div class="related-documents"><h3>Văn bản liên quan</h3><ul>{related}</ul></div>'
     )
     return page_frame.frame(site, doc.abstract, main, crumb=[(TITLE, site.documents_url())])
-
-
-def _rel(site: Site, url: str) -> str:
-    return url[len(site.base) :] if url.startswith(site.base) else url

@@ -15,6 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from govarchive.sampleportal.content import Attachment, slugify
+from govarchive.sampleportal.legacyfonts import NotEncodable, to_tcvn3
 
 if TYPE_CHECKING:
     from govarchive.sampleportal.content import Portal, Profile
@@ -194,28 +195,52 @@ def sheet_rows(doc: Document) -> list[tuple]:
     return [title, _SHEET_HEAD, *((k + 1, *row) for k, row in enumerate(_SHEET_ROWS))]
 
 
-def _register(doc: Document) -> None:
-    """The bytes of each file of `doc`, made when first asked (media.media_bytes)."""
+def register_files(
+    doc: Document,
+    lines_of: Callable[[Document, bool], list[str]],
+    rows_of: Callable[[Document], list[tuple]],
+    sheet: str,
+    scanned: set[str],
+) -> None:
+    """The bytes of each file of `doc`, made when first asked (media.media_bytes), and its gold
+    text: a sheet of `rows_of(doc)` for an XLSX, else the lines `lines_of(doc, annex)` as a
+    DOCX, a .doc typed in .VnTime (TCVN3 bytes; lines the font cannot carry left out), a scan
+    (`scanned` numbers) or a PDF with its text. Each skin gives its own wording."""
     from govarchive.sampleportal import docfiles
-    from govarchive.sampleportal.legacyfonts import to_tcvn3
 
     for k, f in enumerate(doc.files):
-        lines = file_lines(doc, annex=k > 0)
-        text = "\n".join(lines)
+        lines = lines_of(doc, k > 0)
         if f.ext == "xlsx":
-            rows = sheet_rows(doc)
-            maker = partial(docfiles.xlsx_file, {SHEET: rows})
+            rows = rows_of(doc)
+            maker = partial(docfiles.xlsx_file, {sheet: rows})
             cells = ["\t".join(str(c) for c in row) for row in rows]
-            text = "\n".join([SHEET, *cells])  # a sheet's text starts with its name
+            lines = [sheet, *cells]  # a sheet's text starts with its name
         elif f.ext == "docx":
             maker = partial(docfiles.docx_file, lines)
         elif f.ext == "doc":
+            lines = _encodable(lines)
             maker = partial(docfiles.word97_doc, [to_tcvn3(line) for line in lines])
-        elif doc.number in SCANNED:
+        elif doc.number in scanned:
             maker = partial(docfiles.scan_pdf, [lines], 200)
         else:
             maker = partial(docfiles.text_pdf, [lines])
-        FILE_MAKERS[f.path] = (maker, text)
+        FILE_MAKERS[f.path] = (maker, "\n".join(lines))
+
+
+def _encodable(lines: list[str]) -> list[str]:
+    """The lines the legacy .VnTime font can carry (TCVN3 lacks some capitals)."""
+    out = []
+    for line in lines:
+        try:
+            to_tcvn3(line)
+        except NotEncodable:
+            continue
+        out.append(line)
+    return out
+
+
+def _register(doc: Document) -> None:
+    register_files(doc, file_lines, sheet_rows, SHEET, SCANNED)
 
 
 def add_documents(portal: Portal) -> None:

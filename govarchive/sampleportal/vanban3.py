@@ -16,11 +16,9 @@ from __future__ import annotations
 import re
 import textwrap
 from datetime import date, datetime
-from functools import partial
 from typing import TYPE_CHECKING
 
-from govarchive.sampleportal.legacyfonts import NotEncodable, to_tcvn3
-from govarchive.sampleportal.vanban import FILE_MAKERS, DocFile, Document, publish
+from govarchive.sampleportal.vanban import DocFile, Document, publish, register_files
 
 if TYPE_CHECKING:
     from govarchive.sampleportal.content import Portal, Profile
@@ -176,44 +174,8 @@ def sheet_rows(doc: Document) -> list[tuple]:
     return [title, _SHEET_HEAD, *((k + 1, *row) for k, row in enumerate(_SHEET_ROWS))]
 
 
-def _encodable(lines: list[str]) -> list[str]:
-    """The lines the legacy .VnTime font can carry (TCVN3 lacks some capitals)."""
-    out = []
-    for line in lines:
-        try:
-            to_tcvn3(line)
-        except NotEncodable:
-            continue
-        out.append(line)
-    return out
-
-
 def _register(doc: Document) -> None:
-    """The bytes of each file of `doc` (vanban.FILE_MAKERS, read by media.media_bytes), made
-    with docfiles as the other skins' are, and the gold text of each."""
-    from govarchive.sampleportal import docfiles
-
-    for k, f in enumerate(doc.files):
-        lines = file_lines(doc, annex=k > 0)
-        if f.ext == "xlsx":
-            rows = sheet_rows(doc)
-            maker = partial(docfiles.xlsx_file, {SHEET: rows})
-            cells = ["\t".join(str(c) for c in row) for row in rows]
-            text = "\n".join([SHEET, *cells])  # a sheet's text starts with its name
-        elif f.ext == "docx":
-            maker = partial(docfiles.docx_file, lines)
-            text = "\n".join(lines)
-        elif f.ext == "doc":  # typed in .VnTime: the file keeps TCVN3 bytes
-            lines = _encodable(lines)
-            maker = partial(docfiles.word97_doc, [to_tcvn3(line) for line in lines])
-            text = "\n".join(lines)
-        elif doc.number in SCANNED:
-            maker = partial(docfiles.scan_pdf, [lines], 200)
-            text = "\n".join(lines)
-        else:
-            maker = partial(docfiles.text_pdf, [lines])
-            text = "\n".join(lines)
-        FILE_MAKERS[f.path] = (maker, text)
+    register_files(doc, file_lines, sheet_rows, SHEET, SCANNED)
 
 
 def add_documents(portal: Portal) -> None:
