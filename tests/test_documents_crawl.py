@@ -71,10 +71,13 @@ def stored(db: Path, site) -> dict[str, dict]:
     return out
 
 
-def unstamped(docs: dict[str, dict]) -> dict[str, dict]:
-    """Documents without their row id and when they were seen (a re-read's own)."""
-    stamps = ("id", "first_seen", "last_seen", "last_crawl_id")
-    return {n: {k: v for k, v in d.items() if k not in stamps} for n, d in docs.items()}
+STAMPS = ("id", "first_seen", "last_seen", "last_crawl_id")  # a re-read's own
+NUMBERED = (*STAMPS, "capture_id", "article_id")  # rows another crawl numbers as it meets them
+
+
+def unstamped(docs: dict[str, dict], apart: tuple[str, ...] = STAMPS) -> dict[str, dict]:
+    """Documents without the columns `apart` (by default their row id and when seen)."""
+    return {n: {k: v for k, v in d.items() if k not in apart} for n, d in docs.items()}
 
 
 def as_gold(doc: dict) -> dict:
@@ -389,12 +392,9 @@ def test_pages_read_in_worker_processes_give_the_same_documents(archive, portals
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     # captures and articles are numbered as each crawl met them: compare what they say
-    apart = ("id", "capture_id", "article_id", "first_seen", "last_seen", "last_crawl_id")
     for site in portals.sites:
         here, there = stored(archive / "archive.db", site), stored(elsewhere / "archive.db", site)
-        assert {n: {k: v for k, v in d.items() if k not in apart} for n, d in there.items()} == {
-            n: {k: v for k, v in d.items() if k not in apart} for n, d in here.items()
-        }
+        assert unstamped(there, NUMBERED) == unstamped(here, NUMBERED)
 
 
 def test_merge_carries_the_documents(archive, portals, tmp_path):
@@ -410,12 +410,9 @@ def test_merge_carries_the_documents(archive, portals, tmp_path):
     central = tmp_path / "central"
     merged = run_cli("merge", *shards, "--archive", str(central))
     assert merged.returncode == 0, merged.stderr
-    apart = ("id", "capture_id", "article_id", "first_seen", "last_seen", "last_crawl_id")
     for site in portals.sites:
         here, there = stored(archive / "archive.db", site), stored(central / "archive.db", site)
-        assert {n: {k: v for k, v in d.items() if k not in apart} for n, d in there.items()} == {
-            n: {k: v for k, v in d.items() if k not in apart} for n, d in here.items()
-        }
+        assert unstamped(there, NUMBERED) == unstamped(here, NUMBERED)
     con = sqlite3.connect(central / "archive.db")
     linked = con.execute("SELECT count(*) FROM documents WHERE article_id IS NOT NULL").fetchone()
     con.close()
@@ -433,13 +430,10 @@ def test_a_recrawl_keeps_each_document_once_on_the_response_it_was_read_from(
     again = run_cli("crawl", *[s.home_url() for s in portals.sites], "--archive", str(copy),
                     "--delay", "0", "--concurrency", "8")  # fmt: skip
     assert again.returncode == 0, again.stderr
-    stamps = ("last_seen", "last_crawl_id")
+    seen = ("last_seen", "last_crawl_id")  # all else stays: ids, first seen, captures
     for site in portals.sites:
         after = stored(copy / "archive.db", site)
-        assert {n: {k: v for k, v in d.items() if k not in stamps} for n, d in after.items()} == {
-            n: {k: v for k, v in d.items() if k not in stamps}
-            for n, d in before[site.profile.key].items()
-        }
+        assert unstamped(after, seen) == unstamped(before[site.profile.key], seen)
     con = sqlite3.connect(copy / "archive.db")
     kinds = con.execute(
         "SELECT DISTINCT c.record_type FROM documents d JOIN captures c ON c.id = d.capture_id"
