@@ -104,7 +104,7 @@ def list_documents(
 
 
 def find_by_number(
-    con: sqlite3.Connection, query: str, *, limit: int = 20, **given
+    con: sqlite3.Connection, query: str, *, limit: int | None = 20, **given
 ) -> list[DocumentHit]:
     """Documents whose number matches `query` as far as both say (archive.doc_numbers)."""
     wanted = parse(query)
@@ -158,7 +158,7 @@ def search_documents(
 def count_documents(con: sqlite3.Connection, query: str, **given) -> int:
     """How many documents search_documents would find with no limit."""
     ids = (
-        {h.id for h in find_by_number(con, query, limit=10**9, **given)}
+        {h.id for h in find_by_number(con, query, limit=None, **given)}
         if number_query(query)
         else set()
     )

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from archive.doc_numbers import DocNumber, fold, parse
@@ -39,8 +40,9 @@ class DocumentRecord:
     files: list[str] = dataclass_field(default_factory=list)
     detail_url: str | None = None
 
-    @property
+    @cached_property
     def number(self) -> DocNumber | None:
+        """The number parsed (once: storing a record asks it for its key and its columns)."""
         return parse(self.number_text) if self.number_text else None
 
 

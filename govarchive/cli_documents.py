@@ -51,7 +51,7 @@ def cmd_documents(args: argparse.Namespace, console: Console) -> int:
         with Archive(args.archive) as archive:
             if args.number:
                 with archive.snapshot() as con:
-                    hits = find_by_number(con, args.number, limit=args.limit or 10**9, **given)
+                    hits = find_by_number(con, args.number, limit=args.limit, **given)
             else:
                 hits = archive.documents(limit=args.limit, **given)
     except QueryError as exc:
