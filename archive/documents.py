@@ -20,6 +20,8 @@ from archive.doc_numbers import DocNumber, fold, parse
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from archive.db import ArchiveDB
+
 RANK = {"article": 1, "list": 2, "detail": 3}  # whose word counts, field by field
 FIELDS = ("type", "issued_at", "effective_at", "issuer", "signer", "abstract", "field")
 FTS_TABLE = "documents_fts"
@@ -124,7 +126,7 @@ def doc_key(record: DocumentRecord, year: int | None) -> str | None:
 
 
 def store_documents(
-    db: Database,
+    archive: ArchiveDB,
     site_id: int,
     crawl_id: int,
     capture_id: int,
@@ -136,6 +138,7 @@ def store_documents(
     """The documents a page shows (inside the caller's write transaction); returns how many
     were new. `published_year`: the year of the article publishing them, for a number with no
     year and no date of its own."""
+    db = archive.db
     new = 0
     article = None
     if source == "article":
@@ -150,13 +153,12 @@ def store_documents(
             db, site_id, crawl_id, capture_id, source, record, key, year, article, now
         )
         new += added
-        for url in record.files:
+        for url in record.files:  # a file fetched already: the response holding it, as images
+            held = archive.last_response(url)
             db.execute(
                 "INSERT OR IGNORE INTO document_files (document_id, url, position, capture_id) "
-                "VALUES (?, ?, (SELECT count(*) FROM document_files WHERE document_id = ?), "
-                "(SELECT id FROM captures WHERE url = ? AND status IN (200, 304) "
-                "AND lost_at IS NULL ORDER BY id DESC LIMIT 1))",
-                [document_id, url, document_id, url],
+                "VALUES (?, ?, (SELECT count(*) FROM document_files WHERE document_id = ?), ?)",
+                [document_id, url, document_id, held[0] if held else None],
             )
         db.execute(
             "INSERT OR IGNORE INTO document_pages (document_id, capture_id, source) "

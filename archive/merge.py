@@ -599,7 +599,7 @@ class _ShardMerge:
                 detail_url=detail,
             )  # fmt: skip
             store_documents(
-                self.db, site_id, central_crawl, ids[capture], source, [record], seen, year
+                self.archive, site_id, central_crawl, ids[capture], source, [record], seen, year
             )
 
     def _carry_refetch(self, crawl_id: int, site_id: int) -> None:

@@ -218,7 +218,7 @@ class Applier:
             if result.documents:
                 page = result.page
                 figures.documents += store_documents(
-                    self.db.db, page.site_id, page.last_crawl_id, holder,
+                    self.db, page.site_id, page.last_crawl_id, holder,
                     result.documents_source, result.documents, page.fetched_at,
                     result.published_year,
                 )  # fmt: skip

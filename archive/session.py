@@ -358,7 +358,7 @@ class ArchiveSession:
             raise ArchiveError(f"documents on {host} have no capture of their page")
         with self._storing(), write_transaction(self.db.db):
             return store_documents(
-                self.db.db, self.site_ids[host], self.crawl_ids[host], capture_id, source,
+                self.db, self.site_ids[host], self.crawl_ids[host], capture_id, source,
                 records, iso_utc(self.clock()), published_year,
             )  # fmt: skip
 
