@@ -134,6 +134,7 @@ class FilesProcess:
         # No more files go to a files process: the session stopped recording (no room), or the
         # process ended before the crawl (the crawl's process fetches them).
         self.broken = False
+        self.died = False  # ended before the crawl: its files are the crawl's process's now
         self.closing = False
         self.unsent: list[dict[str, Any]] = []  # jobs handed over, not yet written
         self.send_call: Any = None  # the timer that writes them
@@ -160,6 +161,9 @@ class FilesProcess:
         return host not in spider.portal_roots and host not in spider.aliases and not self.broken
 
     def send(self, jobs: list[FileJob]) -> None:
+        if self.died:  # handed over while it was ending (a page's output is read in turns)
+            self._fetch_here(jobs)
+            return
         if self.broken or not jobs:
             return
         if self.pipe is None:
@@ -356,12 +360,19 @@ class FilesProcess:
             code,
             len(self.jobs),
         )
-        self.broken = True
+        self.broken = self.died = True
         if not self.jobs and self.waiting:
             self._nudge()
         jobs, self.jobs = self.jobs, {}
-        for job in jobs.values():  # their frontier entries are recorded: the meta says so
-            self.crawler.engine.crawl(spider.file_request(job.url, job.meta))
+        self._fetch_here(list(jobs.values()))
+
+    def _fetch_here(self, jobs: list[FileJob]) -> None:
+        """Files the crawl's process fetches itself; their frontier entries are recorded (the
+        meta says so)."""
+        spider, engine = self.crawler.spider, self.crawler.engine
+        assert spider is not None and engine is not None
+        for job in jobs:
+            engine.crawl(spider.file_request(job.url, job.meta))
 
 
 def _name(url: str) -> str:
